@@ -1,0 +1,459 @@
+/**
+ * The PCollection table: a virtualized DOM grid over a {@link TableModel}.
+ *
+ * DOM rather than a canvas (e.g. @lumino/datagrid) so screen readers, text selection and
+ * find-in-page work and no value is ever interpreted as markup. Only the visible rows
+ * (plus a few) exist in the DOM; the model and {@link VirtualWindow} do the math.
+ */
+import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
+import { Widget } from "@lumino/widgets";
+import { PCOLLECTION_MIME, type PCollectionPayload } from "../../../lib/display/protocol";
+import type { IBeamlabContext } from "../context";
+import { copyToClipboard, h } from "../dom";
+import type { KernelModel } from "../model/kernel-model";
+import { asPCollectionPayload } from "../model/payloads";
+import { TableModel, columnTypeLabel, formatCount } from "../model/table-model";
+import { copyText, isExpandable, isMissing, type DecodedValue } from "../model/values";
+import { VirtualWindow } from "../model/virtual-window";
+
+const ROW_H = 26;
+const LINE_H = 20;
+const MAX_VIEWPORT = 380;
+const PAGE_SIZE = 200;
+const HEADER_ROW = -1;
+
+export interface TableViewOptions {
+  /** Kernel model to page through; called lazily because a renderer is attached late. */
+  getModel: () => KernelModel | null;
+  /** Fixed grid viewport height; default grows with the rows up to 380px. */
+  fill?: boolean;
+}
+
+/** Column width in px from header and sampled text lengths; a guess good enough for a grid. */
+function columnWidths(model: TableModel): number[] {
+  return model.columns.map((c, ci) => {
+    let chars = c.name.length + columnTypeLabel(c).length + 3;
+    const n = Math.min(model.viewLength, 200);
+    for (let i = 0; i < n; i++) {
+      const cells = model.rowAt(i).cells;
+      if (cells) chars = Math.max(chars, cells[ci].text.length + (isExpandable(cells[ci]) ? 2 : 0));
+    }
+    return Math.max(72, Math.min(320, chars * 7.5 + 20));
+  });
+}
+
+/**
+ * A widget showing one PCollection. Used as the MIME renderer of
+ * {@link PCOLLECTION_MIME} and as the content of main-area table tabs.
+ */
+export class TableView extends Widget implements IRenderMime.IRenderer {
+  private model: TableModel | null = null;
+  private readonly win: VirtualWindow;
+  private readonly titleEl = h("span", "bl-Table-title");
+  private readonly countEl = h("span", "bl-Table-count");
+  private readonly filterEl = h("input", "bl-Table-filter");
+  private readonly copyBtn = h("button", "bl-Button bl-Table-copy", "Copy cell");
+  private readonly statusEl = h("div", "bl-Table-status");
+  private readonly scroller = h("div", "bl-Table-scroller");
+  private readonly headRow = h("div", "bl-Table-row bl-Table-head");
+  private readonly body = h("div", "bl-Table-body");
+  private template = "";
+  /** Active cell for the roving tabindex: view row (-1 = header) and column. */
+  private active = { row: HEADER_ROW, col: 0 };
+  private renderedRange = { start: -1, end: -1 };
+  private frame = 0;
+  private fetching = false;
+  private failedAt = new Map<number, number>();
+
+  constructor(private readonly options: TableViewOptions) {
+    super();
+    this.addClass("bl-Table");
+    if (options.fill) this.addClass("bl-mod-fill");
+    this.win = new VirtualWindow(ROW_H, (i) => this.extraHeight(i));
+
+    const header = h("div", "bl-Table-toolbar");
+    this.filterEl.type = "search";
+    this.filterEl.placeholder = "Filter (text or column:text)";
+    this.filterEl.setAttribute("aria-label", "Filter rows");
+    this.filterEl.addEventListener("input", () => {
+      this.model?.setFilter(this.filterEl.value);
+      this.refresh(true);
+    });
+    this.copyBtn.type = "button";
+    this.copyBtn.title = "Copy the focused cell (or press Ctrl+C in the grid)";
+    this.copyBtn.addEventListener("click", () => void this.copyActive());
+    this.countEl.setAttribute("aria-live", "polite");
+    header.append(this.titleEl, this.countEl, this.filterEl, this.copyBtn);
+    this.statusEl.setAttribute("role", "status");
+
+    this.scroller.setAttribute("role", "grid");
+    this.scroller.addEventListener("scroll", () => this.schedule());
+    this.scroller.addEventListener("keydown", (e) => this.onKey(e));
+    this.scroller.addEventListener("click", (e) => this.onClick(e));
+    this.headRow.setAttribute("role", "row");
+    this.headRow.setAttribute("aria-rowindex", "1");
+    this.body.setAttribute("role", "rowgroup");
+    this.scroller.append(this.headRow, this.body);
+    this.node.append(header, this.scroller, this.statusEl);
+  }
+
+  /** IRenderMime.IRenderer: render a PCollection payload from an output bundle. */
+  async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
+    const payload = asPCollectionPayload(model.data[PCOLLECTION_MIME]);
+    if (!payload) {
+      this.setMessage("This PCollection output was written by a different beamlab version and cannot be shown.");
+      return;
+    }
+    this.setPayload(payload);
+  }
+
+  /** Shows a payload (replacing anything shown before). */
+  setPayload(payload: PCollectionPayload): void {
+    this.model = new TableModel(payload);
+    this.addClass("bl-mod-loaded");
+    const pipe = payload.pipeline ? ` · ${payload.pipeline.name}` : "";
+    this.titleEl.textContent = `${payload.label}${pipe}`;
+    this.scroller.setAttribute("aria-label", `PCollection ${payload.label}`);
+    this.scroller.setAttribute("aria-colcount", String(payload.columns.length));
+    this.active = { row: HEADER_ROW, col: 0 };
+    this.buildHeader();
+    this.statusEl.textContent = "";
+    this.refresh(true);
+  }
+
+  /** Shows a message instead of (or above) the rows, e.g. when there is no kernel. */
+  setMessage(text: string): void {
+    this.statusEl.textContent = text;
+  }
+
+  protected onAfterAttach(): void {
+    this.refresh(true);
+  }
+
+  protected onResize(): void {
+    this.refresh(true);
+  }
+
+  private extraHeight(viewIndex: number): number {
+    const m = this.model;
+    if (!m) return 0;
+    const n = m.expandedLines(m.rowAt(viewIndex).index).length;
+    return n ? n * LINE_H + 6 : 0;
+  }
+
+  private buildHeader(): void {
+    const m = this.model!;
+    const widths = columnWidths(m);
+    this.template = widths.map((w) => `${w}px`).join(" ");
+    this.headRow.replaceChildren();
+    this.headRow.style.gridTemplateColumns = this.template;
+    m.columns.forEach((c, ci) => {
+      const cell = h("div", "bl-Table-cell bl-Table-colhead");
+      cell.setAttribute("role", "columnheader");
+      cell.setAttribute("aria-colindex", String(ci + 1));
+      cell.tabIndex = -1;
+      cell.dataset.row = String(HEADER_ROW);
+      cell.dataset.col = String(ci);
+      const name = h("span", "bl-Table-colname", c.name);
+      const type = h("span", "bl-Table-coltype", columnTypeLabel(c));
+      const arrow = h("span", "bl-Table-sortmark");
+      arrow.setAttribute("aria-hidden", "true");
+      cell.append(name, type, arrow);
+      cell.title = `${c.name}: ${columnTypeLabel(c)} — click or press Enter to sort`;
+      this.headRow.append(cell);
+    });
+    this.updateSortMarks();
+  }
+
+  private updateSortMarks(): void {
+    const s = this.model?.sort ?? null;
+    this.headRow.querySelectorAll<HTMLElement>(".bl-Table-colhead").forEach((cell, ci) => {
+      const dir = s && s.column === ci ? s.dir : "none";
+      cell.setAttribute("aria-sort", dir);
+      cell.querySelector(".bl-Table-sortmark")!.textContent = dir === "ascending" ? "▲" : dir === "descending" ? "▼" : "";
+    });
+  }
+
+  /** Re-renders on the next frame (coalesces scroll events). */
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.renderRows(false);
+    });
+  }
+
+  private refresh(force: boolean): void {
+    const m = this.model;
+    if (!m) return;
+    this.win.update(m.viewLength);
+    this.countEl.textContent = m.showingText();
+    this.scroller.setAttribute("aria-rowcount", String(m.viewLength + 1));
+    const height = this.options.fill ? null : Math.min(MAX_VIEWPORT, this.win.totalHeight + ROW_H + 2);
+    this.scroller.style.height = height === null ? "" : `${height}px`;
+    this.body.style.height = `${this.win.totalHeight}px`;
+    this.updateSortMarks();
+    this.renderRows(force);
+  }
+
+  private renderRows(force: boolean): void {
+    const m = this.model;
+    if (!m) return;
+    const viewport = Math.max(0, (this.scroller.clientHeight || MAX_VIEWPORT) - ROW_H);
+    const r = this.win.range(this.scroller.scrollTop, viewport, 6);
+    if (!force && r.start === this.renderedRange.start && r.end === this.renderedRange.end) return;
+    const hadFocus = this.scroller.contains(document.activeElement) && document.activeElement !== this.filterEl;
+    this.renderedRange = { start: r.start, end: r.end };
+    const rows: HTMLElement[] = [];
+    for (let vi = r.start; vi < r.end; vi++) rows.push(this.buildRow(vi));
+    this.body.replaceChildren(...rows);
+    this.applyRoving(hadFocus);
+    this.maybeFetch(r.start, r.end);
+  }
+
+  private buildRow(vi: number): HTMLElement {
+    const m = this.model!;
+    const { index, cells } = m.rowAt(vi);
+    const row = h("div", "bl-Table-row");
+    row.setAttribute("role", "row");
+    row.setAttribute("aria-rowindex", String(vi + 2));
+    row.style.top = `${this.win.rowTop(vi)}px`;
+    row.style.height = `${this.win.rowHeightOf(vi)}px`;
+    row.style.gridTemplateColumns = this.template;
+    m.columns.forEach((_, ci) => {
+      const cell = h("div", "bl-Table-cell");
+      cell.setAttribute("role", "gridcell");
+      cell.setAttribute("aria-colindex", String(ci + 1));
+      cell.tabIndex = -1;
+      cell.dataset.row = String(vi);
+      cell.dataset.col = String(ci);
+      if (!cells) {
+        cell.classList.add("bl-kind-loading");
+        cell.textContent = "…";
+        cell.setAttribute("aria-busy", "true");
+      } else {
+        this.fillCell(cell, cells[ci], index, ci);
+      }
+      row.append(cell);
+    });
+    const lines = m.expandedLines(index);
+    if (lines.length) {
+      const detail = h("div", "bl-Table-detail");
+      detail.id = `${this.id || "bl"}-detail-${index}`;
+      for (const l of lines) {
+        const line = h("div", "bl-Table-detailLine");
+        if (!l.line) {
+          line.textContent = `${l.column}: … ${l.more} more`;
+        } else {
+          line.style.paddingLeft = `${8 + l.line.depth * 16}px`;
+          const key = h("span", "bl-Table-detailKey", `${l.column}.${l.line.key}: `);
+          const val = h("span", `bl-kind-${l.line.value.kind}`, l.line.value.text);
+          line.append(key, val);
+        }
+        detail.append(line);
+      }
+      row.append(detail);
+    }
+    return row;
+  }
+
+  private fillCell(cell: HTMLElement, v: DecodedValue, index: number, ci: number): void {
+    cell.classList.add(`bl-kind-${v.kind}`);
+    if (isMissing(v)) cell.classList.add("bl-missing");
+    if (isExpandable(v)) {
+      const open = this.model!.isExpanded(index, ci);
+      const btn = h("span", "bl-Table-expander", open ? "▾" : "▸");
+      btn.setAttribute("aria-hidden", "true");
+      cell.setAttribute("aria-expanded", String(open));
+      cell.append(btn);
+    }
+    cell.append(h("span", "bl-Table-text", v.text));
+    cell.title = v.text.length > 200 ? `${v.text.slice(0, 200)}…` : v.text;
+  }
+
+  private cellEl(row: number, col: number): HTMLElement | null {
+    const root = row === HEADER_ROW ? this.headRow : this.body;
+    return root.querySelector<HTMLElement>(`[data-row="${row}"][data-col="${col}"]`);
+  }
+
+  /** One cell in the grid has tabindex 0 (the active one); arrow keys move it. */
+  private applyRoving(focus: boolean): void {
+    this.scroller.querySelectorAll<HTMLElement>('[tabindex="0"]').forEach((e) => (e.tabIndex = -1));
+    let el = this.cellEl(this.active.row, this.active.col);
+    if (!el) el = this.cellEl(HEADER_ROW, Math.min(this.active.col, (this.model?.columns.length ?? 1) - 1));
+    if (!el) return;
+    el.tabIndex = 0;
+    if (focus && el.dataset.row === String(this.active.row)) el.focus({ preventScroll: true });
+  }
+
+  private moveTo(row: number, col: number): void {
+    const m = this.model;
+    if (!m) return;
+    const maxRow = m.viewLength - 1;
+    row = Math.max(HEADER_ROW, Math.min(row, maxRow));
+    col = Math.max(0, Math.min(col, m.columns.length - 1));
+    this.active = { row, col };
+    if (row >= 0) {
+      const viewport = this.scroller.clientHeight;
+      const top = this.win.scrollToReveal(row, this.scroller.scrollTop, viewport, ROW_H);
+      if (top !== null) this.scroller.scrollTop = top;
+    }
+    this.renderRows(true);
+    this.cellEl(row, col)?.focus({ preventScroll: true });
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const target = e.target as HTMLElement;
+    if (!target.dataset || target.dataset.row === undefined) return;
+    const row = Number(target.dataset.row);
+    const col = Number(target.dataset.col);
+    this.active = { row, col };
+    const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_H) - 1);
+    let handled = true;
+    switch (e.key) {
+      case "ArrowDown":
+        this.moveTo(row + 1, col);
+        break;
+      case "ArrowUp":
+        this.moveTo(row - 1, col);
+        break;
+      case "ArrowLeft":
+        this.moveTo(row, col - 1);
+        break;
+      case "ArrowRight":
+        this.moveTo(row, col + 1);
+        break;
+      case "Home":
+        this.moveTo(e.ctrlKey ? 0 : row, 0);
+        break;
+      case "End":
+        this.moveTo(e.ctrlKey ? (this.model?.viewLength ?? 1) - 1 : row, Number.MAX_SAFE_INTEGER);
+        break;
+      case "PageDown":
+        this.moveTo(row + page, col);
+        break;
+      case "PageUp":
+        this.moveTo(Math.max(0, row - page), col);
+        break;
+      case "Enter":
+      case " ":
+        this.activateCell(row, col);
+        break;
+      case "c":
+      case "C":
+        if (e.ctrlKey || e.metaKey) void this.copyActive();
+        else handled = false;
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) {
+      e.preventDefault();
+      e.stopPropagation(); // keep JupyterLab's notebook shortcuts (e.g. "c" = copy cell) out of the grid
+    }
+  }
+
+  private onClick(e: MouseEvent): void {
+    const cell = (e.target as HTMLElement).closest<HTMLElement>("[data-row]");
+    if (!cell || !this.scroller.contains(cell)) return;
+    const row = Number(cell.dataset.row);
+    const col = Number(cell.dataset.col);
+    this.active = { row, col };
+    const onExpander = (e.target as HTMLElement).classList.contains("bl-Table-expander");
+    if (row === HEADER_ROW || onExpander) this.activateCell(row, col);
+    else this.applyRoving(true);
+  }
+
+  /** Enter/Space/click: sort on a header, expand/collapse on a nested cell. */
+  private activateCell(row: number, col: number): void {
+    const m = this.model;
+    if (!m) return;
+    if (row === HEADER_ROW) {
+      m.toggleSort(col);
+      this.refresh(true);
+      this.cellEl(HEADER_ROW, col)?.focus();
+      return;
+    }
+    const { index } = m.rowAt(row);
+    if (m.toggleExpanded(index, col) !== undefined) {
+      this.win.update(m.viewLength);
+      this.body.style.height = `${this.win.totalHeight}px`;
+      this.renderRows(true);
+      this.cellEl(row, col)?.focus({ preventScroll: true });
+    }
+  }
+
+  private async copyActive(): Promise<void> {
+    const m = this.model;
+    if (!m) return;
+    const { row, col } = this.active;
+    let text: string;
+    if (row === HEADER_ROW) text = m.columns[col]?.name ?? "";
+    else {
+      const cells = m.rowAt(row).cells;
+      if (!cells) return;
+      text = copyText(cells[col]);
+    }
+    const ok = await copyToClipboard(text);
+    this.statusEl.textContent = ok ? "Cell copied." : "Could not copy (clipboard not available).";
+  }
+
+  /** Fetches the page under the visible rows when it is missing and a kernel is live. */
+  private maybeFetch(start: number, end: number): void {
+    const m = this.model;
+    if (!m || this.fetching || m.complete) return;
+    const need = m.missingPage(start, end, PAGE_SIZE);
+    if (!need) return;
+    if (!m.pipeline || !m.pcollection) {
+      this.statusEl.textContent = `Showing the ${formatCount(m.loadedCount)} rows embedded in the output (this table cannot be paged).`;
+      return;
+    }
+    const kernelModel = this.options.getModel();
+    if (!kernelModel || !kernelModel.kernel) {
+      this.statusEl.textContent = `No live kernel: showing the ${formatCount(m.loadedCount)} rows saved with the output. Run the cell again to page through all rows.`;
+      return;
+    }
+    const last = this.failedAt.get(need.offset);
+    if (last !== undefined && Date.now() - last < 5000) return;
+    this.fetching = true;
+    this.statusEl.textContent = `Loading rows ${formatCount(need.offset + 1)}–${formatCount(need.offset + need.limit)}…`;
+    const current = m;
+    kernelModel
+      .requestPage({ pipeline: m.pipeline.id, pcollection: m.pcollection, offset: need.offset, limit: need.limit })
+      .then((page) => {
+        if (this.model !== current) return;
+        current.addPage(page);
+        this.statusEl.textContent = "";
+      })
+      .catch((err: unknown) => {
+        this.failedAt.set(need.offset, Date.now());
+        this.statusEl.textContent = err instanceof Error ? err.message : String(err);
+      })
+      .finally(() => {
+        this.fetching = false;
+        if (this.model === current && !this.isDisposed) this.refresh(true);
+      });
+  }
+}
+
+/** Renderer factory for {@link PCOLLECTION_MIME}; `ctx` finds the kernel for paging. */
+export function tableRendererFactory(ctx: IBeamlabContext): IRenderMime.IRendererFactory {
+  return {
+    safe: true,
+    mimeTypes: [PCOLLECTION_MIME],
+    defaultRank: 10,
+    createRenderer: () => {
+      // The renderer is created before it is attached, so the owning notebook is found
+      // lazily, from the rendered node, when the first page is needed.
+      const view: TableView = new TableView({ getModel: () => ctx.modelFor(view.node) });
+      return view;
+    },
+  };
+}
+
+/** Opens a payload in a table (used by the graph/panel to open in the main area). */
+export function createTableView(payload: PCollectionPayload | null, model: KernelModel | null): TableView {
+  const view = new TableView({ getModel: () => model, fill: true });
+  if (payload) view.setPayload(payload);
+  return view;
+}

@@ -1,0 +1,75 @@
+/**
+ * Validation of the JSON payloads that arrive in MIME bundles.
+ *
+ * Payloads come from saved notebooks and from whatever version of the kernel library
+ * is running, so nothing is trusted: each guard checks `version` and the fields the
+ * front end relies on, and returns null instead of throwing.
+ */
+import {
+  GRAPH_MIME,
+  PCOLLECTION_MIME,
+  PROGRESS_MIME,
+  PROTOCOL_VERSION,
+  REPLY_MIME,
+  type GraphPayload,
+  type PCollectionPayload,
+  type ProgressPayload,
+  type ReplyPayload,
+} from "../../../lib/display/protocol";
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === "object" && !Array.isArray(x);
+}
+
+/** MIME bundles store JSON either parsed or (rarely, from some front ends) as a string. */
+function parseMaybe(x: unknown): unknown {
+  if (typeof x !== "string") return x;
+  try {
+    return JSON.parse(x);
+  } catch {
+    return null;
+  }
+}
+
+function hasVersion(x: unknown): x is Record<string, unknown> {
+  return isObject(x) && x.version === PROTOCOL_VERSION;
+}
+
+/** Returns the payload when it is a PCollection payload this front end understands. */
+export function asPCollectionPayload(raw: unknown): PCollectionPayload | null {
+  const x = parseMaybe(raw);
+  if (!hasVersion(x)) return null;
+  if (!Array.isArray(x.columns) || !Array.isArray(x.rows) || typeof x.label !== "string") return null;
+  const columnsOk = x.columns.every((c) => isObject(c) && typeof c.name === "string");
+  if (!columnsOk || !x.rows.every(isObject)) return null;
+  return x as unknown as PCollectionPayload;
+}
+
+/** Returns the payload when it is a graph payload this front end understands. */
+export function asGraphPayload(raw: unknown): GraphPayload | null {
+  const x = parseMaybe(raw);
+  if (!hasVersion(x) || !isObject(x.pipeline) || !Array.isArray(x.nodes) || !Array.isArray(x.edges)) return null;
+  const nodesOk = x.nodes.every((n) => isObject(n) && typeof n.id === "string" && (n.kind === "transform" || n.kind === "pcollection"));
+  const edgesOk = x.edges.every((e) => isObject(e) && typeof e.from === "string" && typeof e.to === "string");
+  return nodesOk && edgesOk ? (x as unknown as GraphPayload) : null;
+}
+
+/** Returns the payload when it is a progress payload this front end understands. */
+export function asProgressPayload(raw: unknown): ProgressPayload | null {
+  const x = parseMaybe(raw);
+  if (!hasVersion(x) || !Array.isArray(x.steps) || typeof x.state !== "string") return null;
+  return x.steps.every((s) => isObject(s) && typeof s.label === "string") ? (x as unknown as ProgressPayload) : null;
+}
+
+/** Returns the payload when it is a reply payload this front end understands. */
+export function asReplyPayload(raw: unknown): ReplyPayload | null {
+  const x = parseMaybe(raw);
+  if (!hasVersion(x) || typeof x.ok !== "boolean") return null;
+  if (x.ok === false) return typeof x.error === "string" ? (x as unknown as ReplyPayload) : null;
+  if (x.kind === "inspect") return Array.isArray(x.pipelines) ? (x as unknown as ReplyPayload) : null;
+  if (x.kind === "page") return asPCollectionPayload(x.page) ? (x as unknown as ReplyPayload) : null;
+  return null;
+}
+
+/** Our MIME types, for scanning a bundle. */
+export const BEAMLAB_MIMES = [PCOLLECTION_MIME, GRAPH_MIME, PROGRESS_MIME, REPLY_MIME] as const;

@@ -1,0 +1,41 @@
+/**
+ * The only module that talks to tslab. tslab's public `display` sends one MIME type per
+ * output; its kernel module keeps the writer of the current execute request, which takes a
+ * whole bundle (every MIME type of one output, plus a display id for updates in place).
+ * Outside a kernel, the text/plain part is printed instead.
+ */
+
+type Writer = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) => void;
+
+function kernelWriter(): Writer | null {
+  try {
+    // Resolved from the project's node_modules: the same module instance the kernel runs.
+    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData?: Writer | null };
+    return jupyter.lastWriteDisplayData ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** True inside a tslab kernel. */
+export function inKernel(): boolean {
+  return typeof (globalThis as { __tslab__?: unknown }).__tslab__ === "object" || process.argv.some((a) => /tslab/.test(a) && /kernel/.test(process.argv.join(" ")));
+}
+
+let nextDisplay = 0;
+
+/** Sends a display bundle; with `id`, later calls with the same id update it in place. */
+export function displayBundle(bundle: Record<string, unknown>, opts: { id?: string; update?: boolean } = {}): boolean {
+  const write = kernelWriter();
+  if (!write) {
+    if (!opts.update) console.log(String(bundle["text/plain"] ?? ""));
+    return false;
+  }
+  write({ data: bundle, metadata: {}, transient: opts.id ? { display_id: opts.id } : {} }, opts.update === true);
+  return true;
+}
+
+/** A fresh display id for an output that will be updated in place. */
+export function newDisplayId(): string {
+  return `beamlab-${process.pid}-${Date.now()}-${++nextDisplay}`;
+}

@@ -1,0 +1,197 @@
+/**
+ * The wire format between the kernel library and the JupyterLab extension.
+ *
+ * This module has no Node imports on purpose: the extension (browser) imports it too,
+ * so the payload types cannot drift apart. Every payload carries `version` so an old
+ * notebook's saved outputs can still be recognised after the format moves on.
+ */
+
+/** One PCollection (or table) as a page of rows. */
+export const PCOLLECTION_MIME = "application/vnd.beamlab.pcollection.v1+json";
+/** A pipeline graph: transforms, PCollections and the edges between them. */
+export const GRAPH_MIME = "application/vnd.beamlab.graph.v1+json";
+/** A run's live progress / final summary (per-step counts). */
+export const PROGRESS_MIME = "application/vnd.beamlab.progress.v1+json";
+/** The kernel's answer to an inspector or paging request. */
+export const REPLY_MIME = "application/vnd.beamlab.reply.v1+json";
+/** A vega-lite chart spec produced by `beam.chart`. */
+export const CHART_MIME = "application/vnd.beamlab.chart.v1+json";
+
+export const PROTOCOL_VERSION = 1;
+
+/** The inferred type of a column, for the header of a table. */
+export type ColumnType =
+  | "string"
+  | "number"
+  | "integer"
+  | "bigint"
+  | "boolean"
+  | "date"
+  | "null"
+  | "array"
+  | "record"
+  | "group"
+  | "mixed";
+
+export interface ColumnSchema {
+  name: string;
+  type: ColumnType;
+  /** True when at least one value in the sample is null or undefined. */
+  nullable: boolean;
+}
+
+/**
+ * A cell value made JSON-safe. Strings, finite numbers, booleans and null travel as
+ * themselves, arrays as arrays and records as objects; everything JSON cannot carry
+ * (undefined, NaN, ±Infinity, BigInt, Date, binary) travels as a tagged object:
+ * `{ "$beamlab": tag, "v": text }`. A user record that happens to own a `$beamlab` key is
+ * wrapped as `{ "$beamlab": "record", "v": {...} }` so it is never mistaken for a tag.
+ */
+export type EncodedValue =
+  | string
+  | number
+  | boolean
+  | null
+  | EncodedValue[]
+  | { [key: string]: EncodedValue }
+  | TaggedValue;
+
+export type ValueTag = "undefined" | "nan" | "inf" | "-inf" | "bigint" | "date" | "bytes" | "record" | "function" | "symbol";
+
+export interface TaggedValue {
+  $beamlab: ValueTag;
+  v?: string | { [key: string]: EncodedValue };
+}
+
+export interface PipelineRef {
+  /** Stable id of the pipeline within the kernel session. */
+  id: string;
+  /** The variable name or a readable name for the pipeline. */
+  name: string;
+}
+
+/** Payload of {@link PCOLLECTION_MIME}. */
+export interface PCollectionPayload {
+  version: typeof PROTOCOL_VERSION;
+  pipeline: PipelineRef | null;
+  /** Transform label that produced the PCollection (or a caption for plain tables). */
+  label: string;
+  /** Id of the PCollection inside its pipeline, for paging requests. */
+  pcollection: string | null;
+  columns: ColumnSchema[];
+  /** How each element maps to columns: a record, a `[key, value]` pair or a bare element. */
+  shape: "record" | "kv" | "element";
+  rows: Record<string, EncodedValue>[];
+  /** Index of the first embedded row in the whole PCollection. */
+  offset: number;
+  /** Total element count, or null when it is not known. */
+  total: number | null;
+  /** Code the front end may execute in the kernel to fetch more rows (see {@link PageRequest}). */
+  pageCode: string | null;
+}
+
+export interface GraphNode {
+  id: string;
+  kind: "transform" | "pcollection";
+  label: string;
+  /** `Parent/Child` label of a transform; the producer's label for a PCollection. */
+  fullLabel: string;
+  /** Primitive kind (ParDo, GroupByKey, ...) or "Composite" for transforms. */
+  primitive?: string;
+  /** Declarative parameters of the transform, as short display strings. */
+  params?: Record<string, string>;
+  /** Enclosing composite transform id, if any. */
+  parent?: string | null;
+  /** Element count, once computed. */
+  count?: number | null;
+  /** Variable name a PCollection is bound to in the notebook, when known. */
+  varName?: string | null;
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+  /** "main" or "side" input. */
+  kind: "main" | "side" | "output";
+  count?: number | null;
+}
+
+/** Payload of {@link GRAPH_MIME}. */
+export interface GraphPayload {
+  version: typeof PROTOCOL_VERSION;
+  pipeline: PipelineRef;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+export interface StepProgress {
+  label: string;
+  elementsIn: number;
+  elementsOut: number;
+  millis: number;
+  done: boolean;
+}
+
+/** Payload of {@link PROGRESS_MIME}. */
+export interface ProgressPayload {
+  version: typeof PROTOCOL_VERSION;
+  pipeline: PipelineRef;
+  state: "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
+  elapsedMillis: number;
+  steps: StepProgress[];
+}
+
+/** What the inspector lists for one PCollection. */
+export interface InspectorPCollection {
+  id: string;
+  label: string;
+  varName: string | null;
+  count: number | null;
+}
+
+export interface InspectorPipeline {
+  pipeline: PipelineRef;
+  runner: string;
+  pcollections: InspectorPCollection[];
+}
+
+/** Payload of {@link REPLY_MIME}: every kernel call of the extension answers with one. */
+export type ReplyPayload =
+  | { version: typeof PROTOCOL_VERSION; ok: true; kind: "inspect"; pipelines: InspectorPipeline[] }
+  | { version: typeof PROTOCOL_VERSION; ok: true; kind: "page"; page: PCollectionPayload }
+  | { version: typeof PROTOCOL_VERSION; ok: false; kind: "inspect" | "page"; error: string };
+
+/** Arguments of a paging request, as the front end sends them. */
+export interface PageRequest {
+  pipeline: string;
+  pcollection: string;
+  offset: number;
+  limit: number;
+}
+
+/** Payload of {@link CHART_MIME}. */
+export interface ChartPayload {
+  version: typeof PROTOCOL_VERSION;
+  /** A complete vega-lite spec with its data inlined. */
+  spec: Record<string, unknown>;
+  /** Rows embedded / rows in the source, when the chart shows a sample. */
+  sampled: { shown: number; total: number } | null;
+}
+
+/**
+ * The kernel library installs one global object under this name when it is imported.
+ * The extension calls it through tslab with hidden execute requests; because tslab
+ * resets its queue when a request errors, these calls never throw: a missing library
+ * evaluates to `undefined` and failures come back inside the reply payload.
+ */
+export const KERNEL_GLOBAL = "__beamlab";
+
+/** Code for an inspector request: lists pipelines and PCollections (answers {@link REPLY_MIME}). */
+export function inspectCode(): string {
+  return `(globalThis as any).${KERNEL_GLOBAL}?.inspect()`;
+}
+
+/** Code for a paging request (answers {@link REPLY_MIME} with a page; awaited so the reply belongs to the request). */
+export function pageCode(req: PageRequest): string {
+  return `await (globalThis as any).${KERNEL_GLOBAL}?.page(${JSON.stringify(JSON.stringify(req))})`;
+}

@@ -1,0 +1,120 @@
+/**
+ * Errors a student can act on: each names the transform label, the element (truncated),
+ * the cause and what to do. Internal frames are kept off the message; the original error
+ * stays reachable as `cause`.
+ */
+import * as path from "node:path";
+
+const LIB_DIR = path.resolve(__dirname);
+const MAX_ELEMENT_CHARS = 200;
+
+/** An error raised while building or running a pipeline. */
+export class PipelineError extends Error {
+  /** Full label of the transform where it happened (`Parent/Child`), if any. */
+  readonly label: string | null;
+  /** A short rendering of the element being processed, if any. */
+  readonly element: string | null;
+  /** What the student can do about it. */
+  readonly hint: string | null;
+  /** `file:line:column` of the user's code that raised the cause, when it can be found. */
+  readonly userFrame: string | null;
+
+  constructor(
+    message: string,
+    opts: { label?: string | null; element?: unknown; hint?: string | null; cause?: unknown; hasElement?: boolean } = {},
+  ) {
+    const element = opts.hasElement || opts.element !== undefined ? truncate(opts.element) : null;
+    const userFrame = opts.cause instanceof Error ? findUserFrame(opts.cause) : null;
+    super(composeMessage(message, opts.label ?? null, element, opts.cause, userFrame, opts.hint ?? null));
+    this.name = "PipelineError";
+    this.originalCause = opts.cause;
+    this.label = opts.label ?? null;
+    this.element = element;
+    this.hint = opts.hint ?? null;
+    this.userFrame = userFrame;
+    // The stack would only show the runner's internals; the message already says where.
+    this.stack = `${this.name}: ${this.message}`;
+  }
+
+  private readonly originalCause: unknown;
+
+  /** The error that caused this one (kept off the printed form, which already describes it). */
+  get cause(): unknown {
+    return this.originalCause;
+  }
+
+  /** How Node (and so tslab) prints it: the message only, never the internals' stack. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `${this.name}: ${this.message}`;
+  }
+}
+
+function composeMessage(
+  message: string,
+  label: string | null,
+  element: string | null,
+  cause: unknown,
+  userFrame: string | null,
+  hint: string | null,
+): string {
+  const lines = [label ? `${message} in transform "${label}"` : message];
+  if (element !== null) lines.push(`  element: ${element}`);
+  if (cause !== undefined) lines.push(`  cause: ${describeCause(cause)}`);
+  if (userFrame) lines.push(`  at: ${userFrame}`);
+  if (hint) lines.push(`  what to do: ${hint}`);
+  return lines.join("\n");
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return truncate(cause);
+}
+
+/** Throws a {@link PipelineError}; the one way the library reports a user mistake. */
+export function error(message: string, opts?: ConstructorParameters<typeof PipelineError>[1]): never {
+  throw new PipelineError(message, opts);
+}
+
+/** A one-line rendering of any value, cut to a readable length. */
+export function truncate(value: unknown, max = MAX_ELEMENT_CHARS): string {
+  let text: string;
+  try {
+    text = typeof value === "string" ? JSON.stringify(value) : safeStringify(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function safeStringify(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "function") return `[function ${value.name || "anonymous"}]`;
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  const seen = new WeakSet<object>();
+  const json = JSON.stringify(value, (_k, v) => {
+    if (typeof v === "bigint") return `${v}n`;
+    if (v instanceof Map) return Object.fromEntries(v);
+    if (v instanceof Set) return [...v];
+    if (typeof v === "object" && v !== null) {
+      if (seen.has(v)) return "[circular]";
+      seen.add(v);
+    }
+    return v;
+  });
+  return json === undefined ? String(value) : json;
+}
+
+/** The first stack frame outside this library and Node's internals: the student's line. */
+export function findUserFrame(err: Error): string | null {
+  const stack = typeof err.stack === "string" ? err.stack : "";
+  for (const line of stack.split("\n").slice(1)) {
+    const m = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const file = m[1].replace(/^at\s+/, "").trim();
+    if (file.startsWith("node:") || file.includes("node_modules") || file.startsWith(LIB_DIR)) continue;
+    if (file.startsWith("internal/")) continue;
+    return `${file}:${m[2]}:${m[3]}`;
+  }
+  return null;
+}

@@ -1,0 +1,43 @@
+/**
+ * beamlab: Apache Beam's model in TypeScript, for teaching.
+ *
+ * @example
+ * import * as beam from "beamlab";
+ * const p = new beam.Pipeline();
+ * const nums = p.apply("Create", beam.Create([1, 2, 3, 4, 5]));
+ * const out = nums.apply("Multiply", beam.Map((n) => n * 10));
+ * await p.run();
+ * (await beam.collect(out)).print();
+ */
+import * as io from "./io";
+import * as pvalue from "./pvalue";
+import * as combiners from "./transforms/combiners";
+import * as warehouse from "./warehouse";
+import "./runners/direct";
+import "./runners/interactive";
+import { installKernelApi } from "./interactive/kernel-api";
+
+export { Pipeline, type PipelineOptions } from "./pipeline/pipeline";
+export { PCollection, PBegin, type PValue, type ElementOf } from "./pipeline/pvalue";
+export { PTransform, ptransform, type TransformNode } from "./pipeline/transform";
+export { DoFn, TaggedOutput, TaggedOutputValue } from "./transforms/dofn";
+export { ParDo } from "./transforms/pardo";
+export { Map, FlatMap, Filter } from "./transforms/map";
+export { Create } from "./transforms/create";
+export { GroupByKey, CoGroupByKey } from "./transforms/group";
+export { CombinePerKey, CombineGlobally } from "./transforms/combine";
+export type { CombineFn } from "./transforms/combine-fn";
+export { Flatten } from "./transforms/flatten";
+export { Partition } from "./transforms/partition";
+export { Distinct, Keys, Values, KvSwap } from "./transforms/kv";
+export { PipelineResult, type StepMetrics, type PipelineState } from "./runners/result";
+export { DirectRunner } from "./runners/direct";
+export type { Runner } from "./runners/registry";
+export { PipelineError } from "./errors";
+export { collect, type CollectOptions } from "./collect";
+export { show, showGraph, type ShowOptions } from "./interactive/show";
+export { InteractiveRunner } from "./runners/interactive";
+export type { SchemaRow, TableSchema } from "./io/schema";
+export { io, pvalue, combiners, warehouse };
+
+installKernelApi();

@@ -1,0 +1,90 @@
+/**
+ * show and showGraph: the one display verb for PCollections, tables, arrays, pipelines
+ * and anything that knows how to display itself (charts).
+ */
+import * as aq from "arquero";
+import { elementsOf } from "../collect";
+import { displayBundle } from "../display/emit";
+import { graphBundle } from "../display/graph";
+import { tableBundle } from "../display/table";
+import { Pipeline } from "../pipeline/pipeline";
+import { PCollection } from "../pipeline/pvalue";
+import { resolveRunner } from "../runners/registry";
+import { InteractiveRunner } from "../runners/interactive";
+import { variableNames } from "./names";
+
+/** Objects that build their own display bundle (charts do). */
+export const DISPLAY = Symbol.for("beamlab.display");
+export interface Displayable {
+  [DISPLAY](): Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
+function isDisplayable(x: unknown): x is Displayable {
+  return !!x && typeof (x as Displayable)[DISPLAY] === "function";
+}
+
+/** Options of show. */
+export interface ShowOptions {
+  /** At most this many rows embedded in the notebook (default: up to 1,000 within a size budget). */
+  n?: number;
+}
+
+/** Element counts the pipeline's runner knows. */
+export function knownCounts(p: Pipeline): Map<string, number> {
+  const r = resolveRunner(p);
+  return r instanceof InteractiveRunner ? r.knownCounts() : new Map();
+}
+
+/** The display bundle of a PCollection: computes it if needed. */
+export async function pcollectionBundle(pcoll: PCollection<unknown>, opts: ShowOptions = {}): Promise<Record<string, unknown>> {
+  const elements = await elementsOf(pcoll);
+  const names = variableNames();
+  return tableBundle(
+    { label: names.get(pcoll.id) ? `${names.get(pcoll.id)} (${pcoll.label})` : pcoll.label, pipeline: { id: pcoll.pipeline.id, name: names.get(pcoll.pipeline.id) ?? pcoll.pipeline.name }, pcollection: pcoll.id, elements, total: elements.length },
+    opts,
+  );
+}
+
+/** The display bundle of an arquero table. */
+export function arqueroBundle(table: aq.ColumnTable, opts: ShowOptions = {}, label = "table"): Record<string, unknown> {
+  const limit = Math.min(opts.n ?? 1000, table.numRows());
+  return tableBundle({ label, pipeline: null, pcollection: null, elements: table.objects({ limit }), total: table.numRows() }, opts);
+}
+
+/** The display bundle of a pipeline's graph. */
+export function pipelineGraphBundle(p: Pipeline): Record<string, unknown> {
+  return graphBundle(p, { counts: knownCounts(p), varNames: variableNames() });
+}
+
+/**
+ * Displays a PCollection (computing only what it needs), an arquero table, an array of
+ * records, a pipeline (its graph) or a chart. In a notebook: `await beam.show(x)`.
+ *
+ * @example
+ * await beam.show(teachers);            // the PCollection as a table
+ * await beam.show(teachers, { n: 5 });  // only five rows
+ */
+export async function show(x: unknown, opts: ShowOptions = {}): Promise<void> {
+  displayBundle(await bundleOf(x, opts));
+}
+
+/** The display bundle for anything `show` accepts. */
+export async function bundleOf(x: unknown, opts: ShowOptions = {}): Promise<Record<string, unknown>> {
+  if (x instanceof PCollection) return pcollectionBundle(x, opts);
+  if (x instanceof Pipeline) return pipelineGraphBundle(x);
+  if (x instanceof aq.ColumnTable) return arqueroBundle(x, opts);
+  if (isDisplayable(x)) return x[DISPLAY]();
+  if (Array.isArray(x)) return tableBundle({ label: "array", pipeline: null, pcollection: null, elements: x, total: x.length }, opts);
+  throw new TypeError(`show() cannot display ${x === null ? "null" : typeof x}; pass a PCollection, an arquero table, an array, a pipeline or a chart`);
+}
+
+/**
+ * Displays a pipeline as a graph: transforms and PCollections with their labels and, once
+ * computed, element counts.
+ *
+ * @example
+ * beam.showGraph(p);
+ */
+export function showGraph(p: Pipeline): void {
+  displayBundle(pipelineGraphBundle(p));
+}

@@ -1,0 +1,124 @@
+/**
+ * ReadFromText and WriteToText.
+ */
+import * as fs from "node:fs";
+import { error } from "../errors";
+import type { PBegin, PCollection } from "../pipeline/pvalue";
+import { PTransform, type ExpandContext } from "../pipeline/transform";
+import { AtomicFile, matchFiles, readLines, shardName } from "./files";
+import type { IOContext, Sink, SinkWriter, Source } from "./source-sink";
+
+class TextSource implements Source<string> {
+  constructor(private readonly pattern: string) {}
+  async *read(ctx: IOContext): AsyncIterable<string[]> {
+    for (const file of matchFiles(this.pattern, ctx.label)) yield* readLines(file, ctx.bundleSize, ctx.signal);
+  }
+  describe() {
+    return { pattern: this.pattern };
+  }
+}
+
+class ReadFromTextTransform extends PTransform<PBegin, PCollection<string>> {
+  readonly name = "ReadFromText";
+  constructor(private readonly source: TextSource) {
+    super();
+  }
+  expand(_: PBegin, ctx: ExpandContext): PCollection<string> {
+    return ctx.primitive({ kind: "Read", source: this.source });
+  }
+  params() {
+    return this.source.describe();
+  }
+}
+
+/**
+ * The lines of the files matching `pattern` (a path or a glob such as `data/*.txt`), without
+ * their line endings.
+ *
+ * @example
+ * const lines = p.apply("Read", beam.io.ReadFromText("datasets/college/staging/*.csv"));
+ */
+export function ReadFromText(pattern: string): PTransform<PBegin, PCollection<string>> {
+  if (typeof pattern !== "string" || !pattern) error("ReadFromText needs a file path or glob pattern", { hint: 'write beam.io.ReadFromText("data/input.txt").' });
+  return new ReadFromTextTransform(new TextSource(pattern));
+}
+
+/** Options of WriteToText, as in Beam. */
+export interface WriteToTextOptions {
+  /** Number of output files (default 1). */
+  numShards?: number;
+  /** Beam's template between prefix and suffix (default "-SSSSS-of-NNNNN"; "" for one plain file). */
+  shardNameTemplate?: string;
+  /** Appended to every file name, e.g. ".txt". */
+  fileNameSuffix?: string;
+}
+
+/** How an element is written as a line: strings as they are, everything else as JSON. */
+export function formatLine(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "bigint") return value.toString();
+  if (value === undefined) return "undefined";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+class TextSink implements Sink<unknown, string> {
+  constructor(private readonly prefix: string, private readonly opts: Required<WriteToTextOptions>) {}
+  async open(): Promise<SinkWriter<unknown, string>> {
+    const n = this.opts.shardNameTemplate === "" ? 1 : this.opts.numShards;
+    const files = Array.from({ length: n }, (_, i) => new AtomicFile(shardName(this.prefix, this.opts.shardNameTemplate, i, n, this.opts.fileNameSuffix)));
+    let next = 0;
+    return {
+      write(batch) {
+        for (let i = 0; i < batch.length; i++) {
+          files[next].writeLine(formatLine(batch[i]));
+          if (n > 1) next = (next + 1) % n;
+        }
+      },
+      async close() {
+        files.forEach((f) => f.close());
+        return files.map((f) => f.finalPath);
+      },
+      async commit() {
+        files.forEach((f) => f.commit());
+      },
+      async abort() {
+        files.forEach((f) => f.abort());
+      },
+    };
+  }
+  describe() {
+    return { prefix: this.prefix, shards: String(this.opts.numShards) };
+  }
+}
+
+class WriteToTextTransform extends PTransform<PCollection<unknown>, PCollection<string>> {
+  readonly name = "WriteToText";
+  constructor(private readonly sink: TextSink) {
+    super();
+  }
+  expand(_: PCollection<unknown>, ctx: ExpandContext): PCollection<string> {
+    return ctx.primitive({ kind: "Write", sink: this.sink });
+  }
+  params() {
+    return this.sink.describe();
+  }
+}
+
+/**
+ * Writes each element as a line to Beam-style shard files (`prefix-00000-of-00001`),
+ * strings as they are and records as JSON. Files appear only when the whole pipeline
+ * succeeds. The output PCollection holds the file names.
+ *
+ * @example
+ * out.apply("Write", beam.io.WriteToText("out/multiplied.txt"));   // out/multiplied.txt-00000-of-00001
+ */
+export function WriteToText(prefix: string, opts: WriteToTextOptions = {}): PTransform<PCollection<any>, PCollection<string>> {
+  if (typeof prefix !== "string" || !prefix) error("WriteToText needs an output path prefix", { hint: 'write beam.io.WriteToText("out/result.txt").' });
+  const numShards = opts.numShards ?? 1;
+  if (!Number.isInteger(numShards) || numShards < 1) error(`numShards must be a positive integer, got ${opts.numShards}`, { hint: "use numShards: 1 for a single file." });
+  if (fs.existsSync(prefix) && fs.statSync(prefix).isDirectory()) error(`${prefix} is a directory`, { hint: 'give a file prefix inside it, e.g. "out/result.txt".' });
+  return new WriteToTextTransform(
+    new TextSink(prefix, { numShards, shardNameTemplate: opts.shardNameTemplate ?? "-SSSSS-of-NNNNN", fileNameSuffix: opts.fileNameSuffix ?? "" }),
+  );
+}

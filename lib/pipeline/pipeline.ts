@@ -1,0 +1,271 @@
+/**
+ * The pipeline: a graph of applied transforms, built by `apply` and executed by a runner.
+ */
+import { error } from "../errors";
+import { PBegin, PCollection, PValue, pcollectionsOf, taggedPCollections } from "./pvalue";
+import type { ExpandContext, PrimitiveSpec, PTransform, TransformNode } from "./transform";
+import type { PipelineResult } from "../runners/result";
+import { resolveRunner, type RunnerChoice } from "../runners/registry";
+
+/** Options of a pipeline. */
+export interface PipelineOptions {
+  /** "direct" (default in scripts), "interactive" (default in notebooks), or a runner object. */
+  runner?: RunnerChoice;
+  /** Path of the warehouse (DuckDB file) used by ReadFromSQL / WriteToTable; see `beam.warehouse.open`. */
+  warehouse?: string;
+  /** A readable name, shown in graphs and the inspector. */
+  name?: string;
+  /** Elements per bundle in the direct runner (default 1024). */
+  bundleSize?: number;
+}
+
+/** A change to the graph, for caches and views that follow it. */
+export type GraphChange =
+  | { type: "applied"; node: TransformNode }
+  | { type: "replaced"; old: TransformNode; node: TransformNode; orphaned: PCollection<unknown>[]; kept: PCollection<unknown>[] };
+
+let nextPipelineId = 0;
+const created: WeakRef<Pipeline>[] = [];
+let nextNodeId = 0;
+
+/**
+ * A Beam pipeline.
+ *
+ * @example
+ * const p = new beam.Pipeline();
+ * p.apply("Create", beam.Create([1, 2, 3])).apply("Times ten", beam.Map((n) => n * 10));
+ * const result = await p.run();
+ */
+export class Pipeline {
+  readonly id: string;
+  readonly options: Readonly<PipelineOptions>;
+  /** Top-level transforms in application order. */
+  readonly roots: TransformNode[] = [];
+  private readonly byLabel = new Map<string, TransformNode>();
+  private readonly stack: TransformNode[] = [];
+  private readonly listeners: ((change: GraphChange) => void)[] = [];
+  private readonly begin = new PBegin(this);
+
+  constructor(options: PipelineOptions = {}) {
+    this.id = `pipeline${++nextPipelineId}`;
+    this.options = { ...options };
+    created.push(new WeakRef(this));
+  }
+
+  /** Every pipeline of this process still alive, oldest first (for inspectors). */
+  static live(): Pipeline[] {
+    return created.map((r) => r.deref()).filter((p): p is Pipeline => p !== undefined);
+  }
+
+  /** A readable name: the one given in the options, else the id. */
+  get name(): string {
+    return this.options.name ?? this.id;
+  }
+
+  /** Applies a root transform (Create, a Read) to the pipeline. */
+  apply<O extends PValue>(label: string, transform: PTransform<PBegin, O>): O;
+  apply<O extends PValue>(transform: PTransform<PBegin, O>): O;
+  apply<O extends PValue>(a: string | PTransform<PBegin, O>, b?: PTransform<PBegin, O>): O {
+    return typeof a === "string" ? this.applyTransform(a, b!, this.begin) : this.applyTransform(null, a, this.begin);
+  }
+
+  /** Runs the pipeline on its runner. */
+  run(): Promise<PipelineResult> {
+    return resolveRunner(this).run(this);
+  }
+
+  /** Every node, depth first in application order (composites before their parts). */
+  allNodes(): TransformNode[] {
+    const out: TransformNode[] = [];
+    const walk = (n: TransformNode) => {
+      out.push(n);
+      n.children.forEach(walk);
+    };
+    this.roots.forEach(walk);
+    return out;
+  }
+
+  /** Finds a node by its full label. */
+  node(fullLabel: string): TransformNode | undefined {
+    return this.byLabel.get(fullLabel);
+  }
+
+  /** Every PCollection of the pipeline (outputs of all nodes). */
+  pcollections(): PCollection<unknown>[] {
+    const seen = new Map<string, PCollection<unknown>>();
+    for (const n of this.allNodes()) for (const pc of n.outputs.values()) seen.set(pc.id, pc);
+    return [...seen.values()];
+  }
+
+  /** Follows changes to the graph; returns a function that stops following. */
+  onChange(listener: (change: GraphChange) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** True when re-applying a label to the same input replaces the old transform (notebooks). */
+  get replacesOnReapply(): boolean {
+    const r = this.options.runner;
+    return typeof r === "object" ? r.replacesOnReapply === true : resolveRunner(this).replacesOnReapply === true;
+  }
+
+  /** @internal The one place where transforms enter the graph. */
+  applyTransform<In extends PValue, O extends PValue>(label: string | null, transform: PTransform<In, O>, input: In): O {
+    if (!transform || typeof (transform as PTransform<In, O>).expand !== "function") {
+      error(`apply() needs a transform, got ${typeof transform}`, {
+        label,
+        hint: "pass a transform such as beam.Map(fn) or beam.ParDo(new MyDoFn()).",
+      });
+    }
+    const name = label ?? transform.name;
+    const parent = this.stack[this.stack.length - 1] ?? null;
+    const fullLabel = parent ? `${parent.fullLabel}/${name}` : name;
+    const inputs = pcollectionsOf(input as PValue);
+    for (const pc of inputs) {
+      if (pc.pipeline !== this) {
+        error(`The input ${pc.label} belongs to another pipeline`, {
+          label: fullLabel,
+          hint: "build each pipeline from its own Create/Read; use one Pipeline object per pipeline.",
+        });
+      }
+    }
+    const existing = this.byLabel.get(fullLabel);
+    if (existing && !(this.replacesOnReapply && !parent && sameInputs(existing.inputs, inputs))) {
+      error(`A transform with label "${fullLabel}" already exists in the pipeline`, {
+        hint: `give this transform a new label, e.g. .apply("${name} 2", ...); labels must be unique within a pipeline.`,
+      });
+    }
+    const node: TransformNode = {
+      id: `t${++nextNodeId}`,
+      label: name,
+      fullLabel,
+      parent,
+      children: [],
+      transform,
+      inputs,
+      sideInputs: [],
+      outputs: new Map(),
+      primitive: null,
+      composite: false,
+      kind: transform.name.replace(/\(.*$/, ""),
+      params: safeParams(transform),
+    };
+    const siblings = parent ? parent.children : this.roots;
+    const position = existing ? this.detach(existing) : siblings.length;
+    siblings.splice(position, 0, node);
+    this.byLabel.set(fullLabel, node);
+    this.stack.push(node);
+    let out: O;
+    try {
+      out = transform.expand(input, this.contextFor(node));
+    } catch (e) {
+      this.detach(node);
+      throw e;
+    } finally {
+      this.stack.pop();
+    }
+    if (!node.primitive || node.composite) node.outputs = taggedPCollections(out as PValue);
+    if (existing) return this.adoptOutputs(existing, node, out);
+    this.emit({ type: "applied", node });
+    return out;
+  }
+
+  private contextFor(node: TransformNode): ExpandContext {
+    return {
+      node,
+      primitive: <Out extends PValue>(spec: PrimitiveSpec, opts: { tags?: string[]; sideInputs?: PCollection<unknown>[] } = {}): Out => {
+        node.primitive = spec;
+        node.sideInputs = opts.sideInputs ?? [];
+        const tags = opts.tags ?? ["main"];
+        for (const tag of tags) node.outputs.set(tag, new PCollection(this, node, tag));
+        if (tags.length === 1 && tags[0] === "main") return node.outputs.get("main") as unknown as Out;
+        return Object.fromEntries(node.outputs) as unknown as Out;
+      },
+      override: (spec: PrimitiveSpec) => {
+        node.primitive = spec;
+        node.composite = true;
+      },
+    };
+  }
+
+  /** Removes a node and its parts from the graph (labels become free again); returns where it stood. */
+  private detach(node: TransformNode): number {
+    const siblings = node.parent ? node.parent.children : this.roots;
+    const i = siblings.indexOf(node);
+    if (i >= 0) siblings.splice(i, 1);
+    const drop = (n: TransformNode) => {
+      if (this.byLabel.get(n.fullLabel) === n) this.byLabel.delete(n.fullLabel);
+      n.children.forEach(drop);
+    };
+    drop(node);
+    return i >= 0 ? i : siblings.length;
+  }
+
+  /**
+   * After a re-apply, the new node takes over the old node's PCollection objects so that
+   * downstream transforms and notebook variables keep working with the new code.
+   */
+  private adoptOutputs<O extends PValue>(old: TransformNode, node: TransformNode, out: O): O {
+    const kept: PCollection<unknown>[] = [];
+    const orphaned: PCollection<unknown>[] = [];
+    const mapping = new Map<PCollection<unknown>, PCollection<unknown>>();
+    for (const [tag, oldPc] of old.outputs) {
+      const fresh = node.outputs.get(tag);
+      if (fresh) {
+        mapping.set(fresh, oldPc);
+        kept.push(oldPc);
+      } else orphaned.push(oldPc);
+    }
+    for (const n of this.allNodes()) {
+      n.inputs = n.inputs.map((pc) => mapping.get(pc) ?? pc);
+      n.sideInputs = n.sideInputs.map((pc) => mapping.get(pc) ?? pc);
+      for (const [tag, pc] of n.outputs) {
+        const replacement = mapping.get(pc);
+        if (replacement) {
+          replacement.producer = n;
+          n.outputs.set(tag, replacement);
+        }
+      }
+    }
+    // Side inputs inside ParDo specs hold PCollections too.
+    for (const n of this.allNodes()) {
+      if (n.primitive?.kind === "ParDo") for (const s of n.primitive.sideInputs) s.pcoll = (mapping.get(s.pcoll) ?? s.pcoll) as typeof s.pcoll;
+    }
+    this.emit({ type: "replaced", old, node, orphaned, kept });
+    return remap(out, mapping);
+  }
+
+  private emit(change: GraphChange): void {
+    for (const l of [...this.listeners]) l(change);
+  }
+
+  toString(): string {
+    return `Pipeline[${this.name}]`;
+  }
+}
+
+function sameInputs(a: PCollection<unknown>[], b: PCollection<unknown>[]): boolean {
+  return a.length === b.length && a.every((pc, i) => pc === b[i]);
+}
+
+function safeParams(t: PTransform<any, any>): Record<string, string> {
+  try {
+    return t.params();
+  } catch {
+    return {};
+  }
+}
+
+function remap<O extends PValue>(out: O, mapping: Map<PCollection<unknown>, PCollection<unknown>>): O {
+  if (out instanceof PCollection) return (mapping.get(out) ?? out) as O;
+  if (Array.isArray(out)) return out.map((pc) => mapping.get(pc) ?? pc) as unknown as O;
+  if (out && typeof out === "object" && !(out instanceof PBegin)) {
+    return Object.fromEntries(
+      Object.entries(out).map(([k, v]) => [k, v instanceof PCollection ? mapping.get(v) ?? v : v]),
+    ) as unknown as O;
+  }
+  return out;
+}

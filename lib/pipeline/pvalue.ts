@@ -1,0 +1,84 @@
+/**
+ * The values that flow between transforms: `PCollection<T>` and the pipeline's root.
+ */
+import type { Pipeline } from "./pipeline";
+import type { PTransform, TransformNode } from "./transform";
+
+let nextId = 0;
+
+/**
+ * A distributed, immutable collection of elements of type `T`, produced by one transform.
+ *
+ * @example
+ * const nums = p.apply("Create", beam.Create([1, 2, 3]));
+ * const doubled = nums.apply("Double", beam.Map((n) => n * 2));   // PCollection<number>
+ */
+export class PCollection<T> {
+  /** Unique within the process; stable for the PCollection's life. */
+  readonly id: string;
+  /** Phantom field that carries `T` for the type checker (covariant, as reading elements is); never set. */
+  declare readonly __elementType?: T;
+
+  /** @internal */
+  constructor(
+    readonly pipeline: Pipeline,
+    /** @internal The transform that produces this PCollection. */
+    public producer: TransformNode,
+    /** Output tag within the producer ("main" unless tagged). */
+    readonly tag: string,
+  ) {
+    this.id = `pc${++nextId}`;
+  }
+
+  /** The producer's label, with the tag when it is a tagged output (`Split.takes`). */
+  get label(): string {
+    return this.tag === "main" ? this.producer.fullLabel : `${this.producer.fullLabel}.${this.tag}`;
+  }
+
+  /** Applies a transform to this PCollection under a label that is unique in the pipeline. */
+  apply<O extends PValue>(label: string, transform: PTransform<PCollection<T>, O>): O;
+  /** Applies a transform under its default label. */
+  apply<O extends PValue>(transform: PTransform<PCollection<T>, O>): O;
+  apply<O extends PValue>(a: string | PTransform<PCollection<T>, O>, b?: PTransform<PCollection<T>, O>): O {
+    return typeof a === "string" ? this.pipeline.applyTransform(a, b!, this) : this.pipeline.applyTransform(null, a, this);
+  }
+
+  toString(): string {
+    return `PCollection[${this.label}]`;
+  }
+}
+
+/** The input of root transforms such as `Create` and `ReadFromText`: the pipeline itself. */
+export class PBegin {
+  constructor(readonly pipeline: Pipeline) {}
+}
+
+/** Anything a transform can take or return. */
+export type PValue =
+  | PBegin
+  | PCollection<any>
+  | readonly PCollection<any>[]
+  | { readonly [tag: string]: PCollection<any> }
+  | void;
+
+/** The element type of a PCollection. */
+export type ElementOf<P> = P extends PCollection<infer T> ? T : never;
+
+/** Every PCollection inside a PValue, in a stable order. */
+export function pcollectionsOf(value: PValue): PCollection<unknown>[] {
+  if (value === undefined || value === null || value instanceof PBegin) return [];
+  if (value instanceof PCollection) return [value];
+  if (Array.isArray(value)) return value.filter((v): v is PCollection<unknown> => v instanceof PCollection);
+  return Object.values(value as Record<string, unknown>).filter((v): v is PCollection<unknown> => v instanceof PCollection);
+}
+
+/** PCollections of a PValue keyed by tag (arrays by index, single ones as "main"). */
+export function taggedPCollections(value: PValue): Map<string, PCollection<unknown>> {
+  const out = new Map<string, PCollection<unknown>>();
+  if (value instanceof PCollection) out.set("main", value);
+  else if (Array.isArray(value)) value.forEach((v, i) => out.set(String(i), v));
+  else if (value && !(value instanceof PBegin)) {
+    for (const [k, v] of Object.entries(value)) if (v instanceof PCollection) out.set(k, v);
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+/**
+ * GroupByKey and the lifted CombinePerKey: barriers that see all of their input first.
+ */
+import { PipelineError } from "../../errors";
+import { KeyedMap } from "../../keys";
+import type { Operator, OperatorContext } from "../operator";
+
+type CombineSpec = Extract<OperatorContext["exec"]["spec"], { kind: "CombinePerKey" }>;
+
+function badPair(label: string, el: unknown): PipelineError {
+  return new PipelineError("GroupByKey needs [key, value] pairs", {
+    label,
+    element: el,
+    hasElement: true,
+    hint: "map each element to a two-item array first, e.g. beam.Map((x) => [x.key, x]).",
+  });
+}
+
+export function groupByKeyOperator(ctx: OperatorContext): Operator {
+  const groups = new KeyedMap<unknown, unknown[]>();
+  const out = ctx.outputs.get("main")!;
+  const label = ctx.exec.node.fullLabel;
+  const init = () => [] as unknown[];
+  return {
+    receive(batch) {
+      const t0 = performance.now();
+      for (let i = 0; i < batch.length; i++) {
+        const kv = batch[i];
+        if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
+        groups.upsert(kv[0], init).value.push(kv[1]);
+      }
+      ctx.stats.millis += performance.now() - t0;
+    },
+    async activate() {
+      await emitEntries(ctx, groups.entries(), (k, v) => [k, v], out);
+    },
+  };
+}
+
+export function combinePerKeyOperator(ctx: OperatorContext): Operator {
+  const fn = (ctx.exec.spec as CombineSpec).combineFn;
+  const accs = new KeyedMap<unknown, unknown>();
+  const out = ctx.outputs.get("main")!;
+  const label = ctx.exec.node.fullLabel;
+  const init = () => fn.createAccumulator();
+  return {
+    receive(batch) {
+      const t0 = performance.now();
+      for (let i = 0; i < batch.length; i++) {
+        const kv = batch[i];
+        if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
+        const e = accs.upsert(kv[0], init);
+        try {
+          e.value = fn.addInput(e.value, kv[1]);
+        } catch (err) {
+          throw new PipelineError("The combine function failed", { label, element: kv, hasElement: true, cause: err, hint: "fix the combine function for this value." });
+        }
+      }
+      ctx.stats.millis += performance.now() - t0;
+    },
+    async activate() {
+      await emitEntries(ctx, accs.entries(), (k, acc) => {
+        try {
+          return [k, fn.extractOutput(acc)];
+        } catch (err) {
+          throw new PipelineError("The combine function failed", { label, element: k, hasElement: true, cause: err, hint: "fix extractOutput / the combine function." });
+        }
+      }, out);
+    },
+  };
+}
+
+async function emitEntries<V>(
+  ctx: OperatorContext,
+  entries: Iterable<[unknown, V]>,
+  make: (k: unknown, v: V) => unknown,
+  out: { emit(b: unknown[]): Promise<void> },
+): Promise<void> {
+  let batch: unknown[] = [];
+  for (const [k, v] of entries) {
+    batch.push(make(k, v));
+    if (batch.length >= ctx.bundleSize) {
+      await out.emit(batch);
+      await ctx.endBundle();
+      batch = [];
+    }
+  }
+  if (batch.length) await out.emit(batch);
+}

@@ -1,0 +1,193 @@
+/**
+ * The ParDo operator: runs a DoFn over batches with Beam's lifecycle. Function-backed
+ * DoFns (Map, FlatMap, Filter) take a loop without the generic result handling, which is
+ * most of the direct runner's speed.
+ */
+import { PipelineError } from "../../errors";
+import { DoFn, FunctionDoFn, TaggedOutputValue, isPromise } from "../../transforms/dofn";
+import type { Operator, OperatorContext, OutputPort } from "../operator";
+
+type Spec = Extract<OperatorContext["exec"]["spec"], { kind: "ParDo" }>;
+
+/** A ParDo without side inputs: streams batch by batch. */
+export class ParDoOperator implements Operator {
+  protected readonly fn: DoFn<unknown, unknown>;
+  protected readonly label: string;
+  private readonly main: OutputPort;
+  private readonly tagged: Map<string, OutputPort>;
+  private readonly hasTags: boolean;
+  private inBundle = false;
+  protected sides: unknown[] = [];
+
+  constructor(protected readonly ctx: OperatorContext) {
+    const spec = ctx.exec.spec as Spec;
+    this.fn = spec.fn;
+    this.label = ctx.exec.node.fullLabel;
+    this.main = ctx.outputs.get("main")!;
+    this.tagged = new Map([...ctx.outputs].filter(([t]) => t !== "main"));
+    this.hasTags = this.tagged.size > 0;
+  }
+
+  async setup(): Promise<void> {
+    await this.call("setup", () => this.fn.setup());
+  }
+
+  async receive(batch: unknown[]): Promise<void> {
+    if (!this.inBundle) {
+      this.inBundle = true;
+      await this.call("startBundle", () => this.fn.startBundle());
+    }
+    const t0 = performance.now();
+    const out: unknown[] = [];
+    const byTag = this.hasTags ? new Map<string, unknown[]>() : null;
+    const fn = this.fn;
+    if (fn instanceof FunctionDoFn && !this.hasTags && this.sides.length === 0) await this.runFunction(fn, batch, out);
+    else {
+      for (let i = 0; i < batch.length; i++) {
+        const el = batch[i];
+        let r: unknown;
+        try {
+          r = fn.process(el, ...this.sides);
+          if (isPromise(r)) r = await r;
+        } catch (e) {
+          throw this.failure(e, el);
+        }
+        if (r !== undefined && r !== null) await this.collect(r, el, out, byTag);
+      }
+    }
+    this.ctx.stats.millis += performance.now() - t0;
+    await this.flush(out, byTag);
+  }
+
+  private async runFunction(fn: FunctionDoFn<unknown, unknown>, batch: unknown[], out: unknown[]): Promise<void> {
+    const f = fn.fn;
+    const kind = fn.elementKind;
+    for (let i = 0; i < batch.length; i++) {
+      const el = batch[i];
+      let r: unknown;
+      try {
+        r = f(el);
+        if (isPromise(r)) r = await r;
+      } catch (e) {
+        throw this.failure(e, el);
+      }
+      if (kind === "map") out.push(r);
+      else if (kind === "filter") {
+        if (r) out.push(el);
+      } else if (Array.isArray(r)) for (let j = 0; j < r.length; j++) out.push(r[j]);
+      else if (r !== undefined && r !== null) await this.collect(r, el, out, null);
+    }
+  }
+
+  /** Adds everything in a process() result to the outputs. */
+  private async collect(r: unknown, el: unknown, out: unknown[], byTag: Map<string, unknown[]> | null): Promise<void> {
+    const push = (v: unknown) => {
+      if (v instanceof TaggedOutputValue) {
+        if (!byTag || !this.tagged.has(v.tag)) {
+          throw new PipelineError(`The DoFn emitted to output "${v.tag}", which this ParDo does not declare`, {
+            label: this.label,
+            element: el,
+            hasElement: true,
+            hint: `apply it with .withOutputs(${[...this.tagged.keys(), v.tag].map((t) => JSON.stringify(t)).join(", ")}).`,
+          });
+        }
+        let list = byTag.get(v.tag);
+        if (!list) byTag.set(v.tag, (list = []));
+        list.push(v.value);
+      } else out.push(v);
+    };
+    try {
+      if (Array.isArray(r)) for (let j = 0; j < r.length; j++) push(r[j]);
+      else if (typeof r === "string" || r instanceof TaggedOutputValue || typeof (r as Iterable<unknown>)[Symbol.iterator] !== "function") {
+        if (typeof (r as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
+          for await (const v of r as AsyncIterable<unknown>) push(v);
+        } else throw this.notIterable(r, el);
+      } else for (const v of r as Iterable<unknown>) push(v);
+    } catch (e) {
+      throw this.failure(e, el);
+    }
+  }
+
+  private notIterable(r: unknown, el: unknown): PipelineError {
+    const what = r instanceof TaggedOutputValue ? "a TaggedOutput" : typeof r === "string" ? "a string" : typeof r;
+    return new PipelineError(`process() returned ${what}, not an array, iterable or generator`, {
+      label: this.label,
+      element: el,
+      hasElement: true,
+      hint: "return an array of outputs, e.g. `return [value];`, or yield them from a generator (`*process(el) { yield value; }`).",
+    });
+  }
+
+  private async flush(out: unknown[], byTag: Map<string, unknown[]> | null): Promise<void> {
+    if (out.length) await this.main.emit(out);
+    if (byTag) for (const [tag, list] of byTag) await this.tagged.get(tag)!.emit(list);
+  }
+
+  async endBundle(): Promise<void> {
+    if (!this.inBundle) return;
+    this.inBundle = false;
+    const out: unknown[] = [];
+    const byTag = this.hasTags ? new Map<string, unknown[]>() : null;
+    let r: unknown;
+    try {
+      r = this.fn.finishBundle();
+      if (isPromise(r)) r = await r;
+    } catch (e) {
+      throw this.failure(e, undefined, "finishBundle");
+    }
+    if (r !== undefined && r !== null) await this.collect(r, undefined, out, byTag);
+    await this.flush(out, byTag);
+  }
+
+  async teardown(): Promise<void> {
+    await this.fn.teardown();
+  }
+
+  private async call(method: string, f: () => unknown): Promise<void> {
+    try {
+      const r = f();
+      if (isPromise(r)) await r;
+    } catch (e) {
+      throw this.failure(e, undefined, method);
+    }
+  }
+
+  protected failure(e: unknown, el: unknown, method = "process"): PipelineError {
+    if (e instanceof PipelineError && e.label) return e;
+    const immutable = e instanceof TypeError && /read[- ]only|not extensible|Cannot assign|Cannot add property/i.test(e.message);
+    const hint = e instanceof PipelineError && e.hint
+      ? e.hint
+      : immutable
+        ? "elements are immutable in Beam: return a new value instead of changing the input, e.g. `return [{ ...element, field: value }]`."
+        : method === "process"
+          ? "fix the code for this element, or filter such elements out in an earlier step."
+          : `fix ${method}() of ${this.fn.displayName()}.`;
+    const message = e instanceof PipelineError ? e.message.split("\n")[0] : `${this.fn.displayName()}.${method}() failed`;
+    return new PipelineError(message, { label: this.label, element: el, hasElement: method === "process", cause: e instanceof PipelineError ? e.cause ?? undefined : e, hint });
+  }
+}
+
+/** A ParDo with side inputs: waits until its side inputs are complete, holding its main input. */
+export class SideInputParDoOperator extends ParDoOperator {
+  private readonly held: unknown[][] = [];
+
+  async receive(batch: unknown[]): Promise<void> {
+    if (this.readySides === null) {
+      this.held.push(batch);
+      return;
+    }
+    await super.receive(batch);
+  }
+
+  private readySides: unknown[] | null = null;
+
+  async activate(): Promise<void> {
+    const spec = this.ctx.exec.spec as Spec;
+    this.readySides = spec.sideInputs.map((s) => s.materialize(this.ctx.sideValues(s.pcoll), this.label));
+    this.sides = this.readySides;
+    for (const batch of this.held.splice(0)) {
+      await super.receive(batch);
+      await this.ctx.endBundle();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * PipelineResult: the state and metrics of a run.
+ */
+
+/** Metrics of one transform (primitive or composite), by its full label. */
+export interface StepMetrics {
+  label: string;
+  elementsIn: number;
+  elementsOut: number;
+  /** Wall time spent in the transform's own code, in milliseconds. */
+  millis: number;
+}
+
+export type PipelineState = "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
+
+/** The outcome of `pipeline.run()`. */
+export class PipelineResult {
+  constructor(
+    /** "DONE", "FAILED" or "CANCELLED". */
+    public state: PipelineState,
+    private readonly steps: StepMetrics[],
+    /** The error of a failed run. */
+    readonly error: Error | null = null,
+    /** Wall time of the run in milliseconds. */
+    readonly millis = 0,
+  ) {}
+
+  /** Resolves when the run has finished (runs here finish before `run()` resolves). */
+  async waitUntilFinish(): Promise<PipelineState> {
+    return this.state;
+  }
+
+  /**
+   * Per transform label: elements in, elements out and wall time.
+   *
+   * @example
+   * result.metrics()["Multiply"].elementsOut   // 5
+   */
+  metrics(): Record<string, StepMetrics> {
+    return Object.fromEntries(this.steps.map((s) => [s.label, { ...s }]));
+  }
+}

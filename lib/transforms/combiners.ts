@@ -1,0 +1,134 @@
+/**
+ * Ready-made combiners, as in Beam's `beam.combiners`.
+ */
+import type { PCollection } from "../pipeline/pvalue";
+import type { PTransform } from "../pipeline/transform";
+import { ptransform } from "../pipeline/transform";
+import { CombineGlobally, CombinePerKey } from "./combine";
+import type { CombineFn } from "./combine-fn";
+import { Map as MapT } from "./map";
+
+const countFn: CombineFn<unknown, number, number> & { displayName: string } = {
+  displayName: "Count",
+  createAccumulator: () => 0,
+  addInput: (a) => a + 1,
+  mergeAccumulators: (accs) => {
+    let s = 0;
+    for (const a of accs) s += a;
+    return s;
+  },
+  extractOutput: (a) => a,
+};
+
+const meanFn: CombineFn<number, [number, number], number> & { displayName: string } = {
+  displayName: "Mean",
+  createAccumulator: () => [0, 0],
+  addInput: (a, v) => {
+    a[0] += Number(v);
+    a[1] += 1;
+    return a;
+  },
+  mergeAccumulators: (accs) => {
+    const m: [number, number] = [0, 0];
+    for (const [s, c] of accs) {
+      m[0] += s;
+      m[1] += c;
+    }
+    return m;
+  },
+  extractOutput: ([s, c]) => (c === 0 ? NaN : s / c),
+};
+
+const toListFn = <T>(): CombineFn<T, T[], T[]> & { displayName: string } => ({
+  displayName: "ToList",
+  createAccumulator: () => [],
+  addInput: (a, v) => {
+    a.push(v);
+    return a;
+  },
+  mergeAccumulators: (accs) => ([] as T[]).concat(...accs),
+  extractOutput: (a) => a,
+});
+
+/** Options of Top: rank by `key(element)` (default the element), largest first unless `reverse`. */
+export interface TopOptions<T> {
+  key?: (element: T) => number | string | bigint | Date;
+  reverse?: boolean;
+}
+
+function topFn<T>(n: number, opts: TopOptions<T> = {}): CombineFn<T, T[], T[]> & { displayName: string } {
+  const key = opts.key ?? ((e: T) => e as unknown as number);
+  const sign = opts.reverse ? -1 : 1;
+  const cmp = (a: T, b: T) => {
+    const x = key(a);
+    const y = key(b);
+    return sign * (x < y ? 1 : x > y ? -1 : 0);
+  };
+  // Keep at most n per accumulator so memory stays bounded per key.
+  const trim = (a: T[]) => (a.length > 2 * n ? a.sort(cmp).slice(0, n) : a);
+  return {
+    displayName: `Top(${n})`,
+    createAccumulator: () => [],
+    addInput: (a, v) => {
+      a.push(v);
+      return trim(a);
+    },
+    mergeAccumulators: (accs) => trim(([] as T[]).concat(...accs)),
+    extractOutput: (a) => a.sort(cmp).slice(0, n),
+  };
+}
+
+/** Counting. */
+export const Count = {
+  /** The number of elements, as one element. */
+  Globally<T>(): PTransform<PCollection<T>, PCollection<number>> {
+    return CombineGlobally<T, number>(countFn);
+  },
+  /** `[key, count]` for each key of a `[key, value]` PCollection. */
+  PerKey<K, V>(): PTransform<PCollection<readonly [K, V]> | PCollection<[K, V]>, PCollection<[K, number]>> {
+    return CombinePerKey<K, V, number>(countFn);
+  },
+  /** `[element, count]` for each distinct element. */
+  PerElement<T>(): PTransform<PCollection<T>, PCollection<[T, number]>> {
+    return ptransform("Count.PerElement", (input: PCollection<T>) =>
+      input.apply("PairWithOne", MapT((e: T) => [e, 1] as [T, number])).apply("CountPerKey", CombinePerKey<T, number, number>(countFn)),
+    );
+  },
+};
+
+/** Arithmetic mean. */
+export const Mean = {
+  /** The mean of all elements (NaN when empty). */
+  Globally(): PTransform<PCollection<number>, PCollection<number>> {
+    return CombineGlobally<number, number>(meanFn);
+  },
+  /** `[key, mean]` for each key. */
+  PerKey<K>(): PTransform<PCollection<readonly [K, number]> | PCollection<[K, number]>, PCollection<[K, number]>> {
+    return CombinePerKey<K, number, number>(meanFn);
+  },
+};
+
+/** The n largest (or smallest) elements. */
+export const Top = {
+  /** One element: an array of the `n` largest elements (by `key`, reversed with `reverse`). */
+  Of<T>(n: number, opts?: TopOptions<T>): PTransform<PCollection<T>, PCollection<T[]>> {
+    return CombineGlobally<T, T[]>(topFn(n, opts));
+  },
+  /** `[key, topN[]]` for each key. */
+  PerKey<K, V>(n: number, opts?: TopOptions<V>): PTransform<PCollection<readonly [K, V]> | PCollection<[K, V]>, PCollection<[K, V[]]>> {
+    return CombinePerKey<K, V, V[]>(topFn(n, opts));
+  },
+  /** The n largest. */
+  Largest<T>(n: number): PTransform<PCollection<T>, PCollection<T[]>> {
+    return CombineGlobally<T, T[]>(topFn(n));
+  },
+  /** The n smallest. */
+  Smallest<T>(n: number): PTransform<PCollection<T>, PCollection<T[]>> {
+    return CombineGlobally<T, T[]>(topFn(n, { reverse: true }));
+  },
+};
+
+/** All elements as one array. */
+export function ToList<T>(): PTransform<PCollection<T>, PCollection<T[]>> {
+  return CombineGlobally<T, T[]>(toListFn<T>());
+}

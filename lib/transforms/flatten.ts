@@ -1,0 +1,31 @@
+/**
+ * Flatten: several PCollections of the same type as one.
+ */
+import { error } from "../errors";
+import type { PCollection } from "../pipeline/pvalue";
+import { PTransform, type ExpandContext } from "../pipeline/transform";
+
+class FlattenTransform<T> extends PTransform<readonly PCollection<T>[], PCollection<T>> {
+  readonly name = "Flatten";
+  expand(_inputs: readonly PCollection<T>[], ctx: ExpandContext): PCollection<T> {
+    return ctx.primitive({ kind: "Flatten" });
+  }
+}
+
+type Elem<P> = P extends PCollection<infer T> ? T : never;
+
+/** Merges PCollections. */
+export const Flatten = {
+  /**
+   * One PCollection with the elements of all of `pcolls`.
+   *
+   * @example
+   * const all = beam.Flatten.of([cs, math, physics]);
+   */
+  of<P extends PCollection<any>>(pcolls: readonly P[], label = "Flatten"): PCollection<Elem<P>> {
+    if (!Array.isArray(pcolls) || pcolls.length === 0) {
+      error("Flatten.of needs a non-empty array of PCollections", { label, hint: "write beam.Flatten.of([a, b])." });
+    }
+    return pcolls[0].pipeline.applyTransform(label, new FlattenTransform<Elem<P>>(), pcolls as readonly PCollection<Elem<P>>[]);
+  },
+};

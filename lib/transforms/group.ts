@@ -1,0 +1,74 @@
+/**
+ * GroupByKey and CoGroupByKey: elements with equal keys (compared by value) brought together.
+ */
+import type { PCollection } from "../pipeline/pvalue";
+import { PTransform, type ExpandContext } from "../pipeline/transform";
+import { Flatten } from "./flatten";
+import { Map as MapT } from "./map";
+
+/** Key type of a `[key, value]` PCollection. */
+export type KeyOf<E> = E extends readonly [infer K, unknown] ? K : never;
+/** Value type of a `[key, value]` PCollection. */
+export type ValueOf<E> = E extends readonly [unknown, infer V] ? V : never;
+
+class GroupByKeyTransform<K, V> extends PTransform<PCollection<readonly [K, V]>, PCollection<[K, V[]]>> {
+  readonly name = "GroupByKey";
+  expand(_input: PCollection<readonly [K, V]>, ctx: ExpandContext): PCollection<[K, V[]]> {
+    return ctx.primitive({ kind: "GroupByKey" });
+  }
+}
+
+/**
+ * Groups `[key, value]` pairs by key into `[key, values[]]`. Keys are compared by value.
+ *
+ * @example
+ * pairs.apply("Group", beam.GroupByKey());   // [["cat", [1, 1]], ["dog", [1]]]
+ */
+export function GroupByKey<K, V>(): PTransform<PCollection<readonly [K, V]> | PCollection<[K, V]>, PCollection<[K, V[]]>> {
+  return new GroupByKeyTransform<K, V>() as PTransform<PCollection<readonly [K, V]> | PCollection<[K, V]>, PCollection<[K, V[]]>>;
+}
+
+type Joined<R extends Record<string, PCollection<any>>> = { [T in keyof R]: ValueOf<R[T] extends PCollection<infer E> ? E : never>[] };
+type JoinKey<R extends Record<string, PCollection<any>>> = KeyOf<R[keyof R] extends PCollection<infer E> ? E : never>;
+
+class CoGroupByKeyTransform<R extends Record<string, PCollection<any>>> extends PTransform<R, PCollection<[JoinKey<R>, Joined<R>]>> {
+  readonly name = "CoGroupByKey";
+  expand(inputs: R): PCollection<[JoinKey<R>, Joined<R>]> {
+    const tags = Object.keys(inputs);
+    const tagged = tags.map((tag) =>
+      inputs[tag].apply(`Tag ${tag}`, MapT(([k, v]: readonly [unknown, unknown]) => [k, tag, v] as [unknown, string, unknown])),
+    );
+    const flat = Flatten.of(tagged, "Flatten");
+    const grouped = flat
+      .apply("Key", MapT(([k, tag, v]: [unknown, string, unknown]) => [k, [tag, v]] as [unknown, [string, unknown]]))
+      .apply("GroupByKey", GroupByKey<unknown, [string, unknown]>());
+    return grouped.apply(
+      "Join",
+      MapT(([k, values]: [unknown, [string, unknown][]]) => {
+        const joined: Record<string, unknown[]> = {};
+        for (const tag of tags) joined[tag] = [];
+        for (const [tag, v] of values) joined[tag].push(v);
+        return [k, joined] as [JoinKey<R>, Joined<R>];
+      }),
+    );
+  }
+  params(): Record<string, string> {
+    return {};
+  }
+}
+
+/** Joins several `[key, value]` PCollections by key. */
+export const CoGroupByKey = {
+  /**
+   * `[key, { tag1: values[], tag2: values[] }]` for every key in any input; a tag with no
+   * value for a key gets an empty array.
+   *
+   * @example
+   * const joined = beam.CoGroupByKey.of({ students, takes });   // [sid, { students: [...], takes: [...] }]
+   */
+  of<R extends Record<string, PCollection<readonly [any, any]> | PCollection<[any, any]>>>(inputs: R, label = "CoGroupByKey"): PCollection<[JoinKey<R>, Joined<R>]> {
+    const first = Object.values(inputs)[0];
+    if (!first) throw new TypeError("CoGroupByKey.of needs at least one PCollection");
+    return first.pipeline.applyTransform(label, new CoGroupByKeyTransform<R>(), inputs);
+  },
+};

@@ -1,0 +1,82 @@
+/**
+ * ParDo: runs a DoFn over every element; with `.withOutputs(...)`, one PCollection per tag.
+ */
+import { error } from "../errors";
+import type { PCollection } from "../pipeline/pvalue";
+import { PTransform, type ExpandContext } from "../pipeline/transform";
+import { DoFn, type Emitted, type MainOf, type TagOf } from "./dofn";
+import type { SideInput } from "./side-inputs";
+
+type ProcessOf<D> = D extends { process: (...args: any[]) => infer R } ? R : never;
+type InputOf<D> = D extends { process: (element: infer I, ...rest: any[]) => any } ? I : never;
+type EmittedBy<D> = Emitted<ProcessOf<D>> | Emitted<D extends { finishBundle: () => infer R } ? R : never>;
+
+/** The outputs of a multi-output ParDo: `main` plus one PCollection per tag. */
+export type TaggedOutputs<E, K extends string> = { main: PCollection<MainOf<E>> } & { [T in K]: PCollection<TagOf<E, T>> };
+
+/** A ParDo transform; see {@link ParDo}. */
+export class ParDoTransform<I, E> extends PTransform<PCollection<I>, PCollection<MainOf<E>>> {
+  readonly name: string;
+  constructor(readonly fn: DoFn<I, unknown>, readonly sideInputs: SideInput<any, any>[]) {
+    super();
+    this.name = `ParDo(${fn.displayName()})`;
+  }
+
+  /** Splits the output by tag: returns `{ main, [tag]: PCollection }`. */
+  withOutputs<K extends string>(...tags: K[]): PTransform<PCollection<I>, TaggedOutputs<E, K>> {
+    if (tags.length === 0) error("withOutputs() needs at least one tag", { hint: 'name the tags your DoFn emits, e.g. .withOutputs("takes", "classes").' });
+    const dup = tags.find((t, i) => tags.indexOf(t) !== i);
+    if (dup !== undefined || tags.includes("main" as K)) {
+      error(`withOutputs() tag "${dup ?? "main"}" is not allowed`, { hint: 'tags must be distinct and "main" is the untagged output.' });
+    }
+    return new MultiOutputParDo<I, E, K>(this.fn, this.sideInputs, tags);
+  }
+
+  expand(input: PCollection<I>, ctx: ExpandContext): PCollection<MainOf<E>> {
+    return ctx.primitive({ kind: "ParDo", fn: this.fn, sideInputs: this.sideInputs, tags: [] }, { sideInputs: this.sideInputs.map((s) => s.pcoll) });
+  }
+
+  params(): Record<string, string> {
+    return paramsOf(this.fn, this.sideInputs);
+  }
+}
+
+class MultiOutputParDo<I, E, K extends string> extends PTransform<PCollection<I>, TaggedOutputs<E, K>> {
+  readonly name: string;
+  constructor(readonly fn: DoFn<I, unknown>, readonly sideInputs: SideInput<any, any>[], readonly tags: K[]) {
+    super();
+    this.name = `ParDo(${fn.displayName()})`;
+  }
+  expand(input: PCollection<I>, ctx: ExpandContext): TaggedOutputs<E, K> {
+    return ctx.primitive(
+      { kind: "ParDo", fn: this.fn, sideInputs: this.sideInputs, tags: this.tags },
+      { tags: ["main", ...this.tags], sideInputs: this.sideInputs.map((s) => s.pcoll) },
+    );
+  }
+  params(): Record<string, string> {
+    return { ...paramsOf(this.fn, this.sideInputs), outputs: ["main", ...this.tags].join(", ") };
+  }
+}
+
+function paramsOf(fn: DoFn<any, any>, sides: SideInput<any, any>[]): Record<string, string> {
+  const p: Record<string, string> = { fn: fn.displayName() };
+  if (sides.length) p.sideInputs = sides.map((s) => `${s.kind}(${s.pcoll.label})`).join(", ");
+  return p;
+}
+
+/**
+ * Applies a DoFn to every element. Side inputs follow the DoFn and arrive as extra
+ * arguments of `process`.
+ *
+ * @example
+ * const out = nums.apply("Multiply", beam.ParDo(new Multiply()));
+ * const { main, takes, classes } = rows.apply("Split", beam.ParDo(new SplitFn()).withOutputs("takes", "classes"));
+ */
+export function ParDo<D extends DoFn<any, any>>(fn: D, ...sideInputs: SideInput<any, any>[]): ParDoTransform<InputOf<D>, EmittedBy<D>> {
+  if (!(fn instanceof DoFn)) {
+    error(`ParDo needs a DoFn instance, got ${typeof fn === "function" ? "a function" : typeof fn}`, {
+      hint: "write `beam.ParDo(new MyDoFn())`, or use beam.Map / beam.FlatMap for a plain function.",
+    });
+  }
+  return new ParDoTransform(fn, sideInputs);
+}

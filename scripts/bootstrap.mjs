@@ -1,0 +1,503 @@
+#!/usr/bin/env node
+// beamlab bootstrap: brings a checkout to a runnable state. Idempotent: every
+// step keeps a stamp under .bootstrap/ with a hash of its inputs and is skipped
+// ("ok (cached)") while that hash and the step's outputs are unchanged.
+//
+//   node scripts/bootstrap.mjs [--browser]
+//
+// Steps: npm ci (+ native module check) · node_modules/beamlab symlink · tsc ·
+// Python .venv from requirements.txt · tslab kernelspec in .venv · kernel-ext
+// (if present) · college warehouse load (if dist/datasets/load.js exists) ·
+// chromium (only with --browser).
+//
+// Environment:
+//   BEAMLAB_SKIP_VENV=1   skip the Python steps (venv, kernelspec, kernel-ext)
+//   BEAMLAB_SKIP_BUILD=1  skip tsc (development, while lib/ does not compile)
+//   BEAMLAB_PYTHON        interpreter used to create .venv (default: python3)
+//   BEAMLAB_WAREHOUSE     warehouse file for the data load (default: notebooks/warehouse.duckdb)
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const STAMPS = path.join(ROOT, ".bootstrap");
+const VENV = path.join(ROOT, ".venv");
+const VENV_BIN = path.join(VENV, "bin");
+const NM = path.join(ROOT, "node_modules");
+const WAREHOUSE = process.env.BEAMLAB_WAREHOUSE
+  ? path.resolve(process.env.BEAMLAB_WAREHOUSE)
+  : path.join(ROOT, "notebooks", "warehouse.duckdb");
+
+const args = new Set(process.argv.slice(2));
+for (const a of args) {
+  if (a === "-h" || a === "--help") {
+    console.log("usage: node scripts/bootstrap.mjs [--browser]\n" +
+      "env: BEAMLAB_SKIP_VENV=1 (no Python steps), BEAMLAB_SKIP_BUILD=1 (no tsc), BEAMLAB_PYTHON");
+    process.exit(0);
+  } else if (a !== "--browser") {
+    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser])`);
+  }
+}
+const WANT_BROWSER = args.has("--browser");
+const SKIP_VENV = truthy(process.env.BEAMLAB_SKIP_VENV);
+const SKIP_BUILD = truthy(process.env.BEAMLAB_SKIP_BUILD);
+
+function truthy(v) {
+  return !!v && !/^(0|false|no|off)$/i.test(v);
+}
+
+// ---------------------------------------------------------------- helpers
+
+class StepError extends Error {
+  constructor(message, output = "") {
+    super(message);
+    this.output = output;
+  }
+}
+
+function fail(msg) {
+  process.stderr.write(`[bootstrap] ERROR: ${msg}\n`);
+  process.exit(1);
+}
+
+/** Run a command; capture its output and throw a StepError (with output) if it fails. */
+function sh(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "pipe"],
+    ...opts,
+  });
+  const output = `${r.stdout || ""}${r.stderr || ""}`;
+  const shown = [cmd.startsWith(ROOT + path.sep) ? path.relative(ROOT, cmd) : cmd, ...argv].join(" ");
+  if (r.error) throw new StepError(`cannot run '${shown}': ${r.error.message}`, output);
+  if (r.status !== 0) {
+    throw new StepError(`'${shown}' exited with ${r.status ?? r.signal}`, output);
+  }
+  return output;
+}
+
+const hash = (...parts) => {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(typeof p === "string" ? p : JSON.stringify(p)).update("\0");
+  return h.digest("hex");
+};
+
+const fileHash = (f) => (fs.existsSync(f) ? createHash("sha256").update(fs.readFileSync(f)).digest("hex") : "-");
+
+/**
+ * path/size/mtime (or, with byContent, path/sha256) of every file below `dir`
+ * passing `keep`, sorted; directories in `skipDirs` are pruned.
+ */
+function treeSignature(dir, keep = () => true, skipDirs = new Set(["node_modules", ".git"]), byContent = false) {
+  const out = [];
+  const walk = (d) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (!skipDirs.has(e.name)) walk(p);
+      } else if ((e.isFile() || e.isSymbolicLink()) && keep(p)) {
+        try {
+          if (byContent) {
+            out.push(`${path.relative(ROOT, p)}:${fileHash(p)}`);
+          } else {
+            const st = fs.statSync(p);
+            out.push(`${path.relative(ROOT, p)}:${st.size}:${st.mtimeMs}`);
+          }
+        } catch { /* vanished */ }
+      }
+    }
+  };
+  walk(dir);
+  return out.sort().join("\n");
+}
+
+function readStamp(name) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(STAMPS, `${name}.json`), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+function writeStamp(name, data) {
+  fs.mkdirSync(STAMPS, { recursive: true });
+  const f = path.join(STAMPS, `${name}.json`);
+  fs.writeFileSync(`${f}.tmp`, JSON.stringify(data, null, 2) + "\n");
+  fs.renameSync(`${f}.tmp`, f);
+}
+
+function clearStamp(name) {
+  fs.rmSync(path.join(STAMPS, `${name}.json`), { force: true });
+}
+
+const t0 = Date.now();
+let ranSomething = false;
+
+function line(label, status) {
+  console.log(`[bootstrap] ${label}: ${status}`);
+}
+
+/**
+ * A stamped step. `inputs()` returns the hash of everything the step depends
+ * on; `outputs` are paths that must still exist for the cache to hold.
+ * `run()` may return extra outputs discovered while running.
+ */
+function step(name, label, { inputs, outputs = [], valid = () => true, run }) {
+  const key = inputs();
+  const stamp = readStamp(name);
+  const stillThere = (stamp?.outputs ?? outputs).every((p) => fs.existsSync(path.join(ROOT, p)));
+  if (stamp && stamp.hash === key && stillThere && valid()) {
+    line(label, "ok (cached)");
+    return;
+  }
+  clearStamp(name);
+  const started = Date.now();
+  ranSomething = true;
+  let note;
+  try {
+    note = run();
+  } catch (err) {
+    if (err instanceof StepError) {
+      if (err.output.trim()) process.stderr.write(err.output.trimEnd() + "\n");
+      fail(`${label}: ${err.message}`);
+    }
+    throw err;
+  }
+  const extraOutputs = (note && note.outputs) || [];
+  // Recompute: the step itself may have changed its inputs (npm ci rewrites node_modules).
+  writeStamp(name, { hash: inputs(), outputs: [...outputs, ...extraOutputs], at: new Date().toISOString() });
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  line(label, `ok (${secs}s${note && note.message ? `, ${note.message}` : ""})`);
+}
+
+// -------------------------------------------------------------- lock
+
+// One bootstrap at a time per checkout (e.g. `npm test` while `npm start` runs).
+const LOCK = path.join(STAMPS, "lock");
+function acquireLock() {
+  fs.mkdirSync(STAMPS, { recursive: true });
+  const deadline = Date.now() + 30 * 60 * 1000;
+  let announced = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(LOCK, String(process.pid), { flag: "wx" });
+      return;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+    }
+    let pid = 0;
+    try {
+      pid = Number(fs.readFileSync(LOCK, "utf8").trim());
+    } catch { /* removed meanwhile */ }
+    let alive = false;
+    if (pid > 0) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = e.code === "EPERM";
+      }
+    }
+    if (!alive) {
+      fs.rmSync(LOCK, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) fail(`another bootstrap (pid ${pid}) holds ${path.relative(ROOT, LOCK)}`);
+    if (!announced) {
+      line("lock", `waiting for bootstrap pid ${pid}`);
+      announced = true;
+    }
+    spawnSync(process.execPath, ["-e", "setTimeout(()=>{},250)"]);
+  }
+}
+const releaseLock = () => {
+  try {
+    if (fs.readFileSync(LOCK, "utf8").trim() === String(process.pid)) fs.rmSync(LOCK, { force: true });
+  } catch { /* gone */ }
+};
+process.on("exit", releaseLock);
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
+acquireLock();
+
+// -------------------------------------------------------------- a. npm ci
+
+const NATIVE_CHECK =
+  "for (const m of ['zeromq', '@duckdb/node-api']) {" +
+  "  try { require(m); } catch (e) { console.error('cannot load ' + m + ': ' + e.message); process.exitCode = 1; }" +
+  "}";
+
+step("npm", "npm ci", {
+  inputs: () => hash(fileHash(path.join(ROOT, "package-lock.json")), process.versions.modules, process.platform, process.arch),
+  outputs: ["node_modules/.package-lock.json"],
+  run() {
+    if (!fs.existsSync(path.join(ROOT, "package-lock.json"))) {
+      throw new StepError("package-lock.json is missing; run 'npm install' to create it");
+    }
+    const npmEnv = { ...process.env, npm_config_update_notifier: "false" };
+    let note;
+    try {
+      sh("npm", ["ci", "--no-audit", "--no-fund"], { env: npmEnv });
+    } catch (err) {
+      // npm ci insists that every optional platform package (e.g. @duckdb/node-bindings-darwin-arm64)
+      // has a lock entry. A registry that lacks those packages yields a lock without them, which
+      // npm ci then refuses ("Missing: X@ from lock file"). Only in that case fall back to an
+      // install that follows the lock but does not rewrite it.
+      const missing = [...err.output.matchAll(/Missing: (@?[^@\s]+)@\S* from lock file/g)].map((m) => m[1]);
+      const optional = new Set();
+      try {
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8"));
+        for (const pkg of Object.values(lock.packages || {})) {
+          for (const n of Object.keys(pkg.optionalDependencies || {})) optional.add(n);
+        }
+      } catch { /* unreadable lock: no fallback */ }
+      if (missing.length === 0 || !missing.every((n) => optional.has(n))) throw err;
+      sh("npm", ["install", "--no-save", "--no-audit", "--no-fund"], { env: npmEnv });
+      note = { message: `npm ci refused the lock (${missing.length} optional platform package(s) absent from it); used npm install --no-save` };
+    }
+    try {
+      sh(process.execPath, ["-e", NATIVE_CHECK]);
+    } catch (err) {
+      throw new StepError(
+        "native modules do not load (zeromq is needed by the tslab kernel, @duckdb/node-api by the " +
+          "warehouse). Their prebuilt binaries ship inside the npm packages; check that this " +
+          `platform (${process.platform}-${process.arch}, node ${process.version}) is covered`,
+        err.output,
+      );
+    }
+    return note;
+  },
+});
+
+// -------------------------------------------------------------- b. symlink
+
+{
+  const link = path.join(NM, "beamlab");
+  let ok = false;
+  try {
+    ok = fs.lstatSync(link).isSymbolicLink() && fs.readlinkSync(link) === "..";
+  } catch { /* missing */ }
+  if (ok) {
+    line("link node_modules/beamlab", "ok (cached)");
+  } else {
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync("..", link, "dir");
+    ranSomething = true;
+    line("link node_modules/beamlab", "ok (created -> ..)");
+  }
+}
+
+// -------------------------------------------------------------- c. tsc
+
+const TS_DIRS = ["lib", "test", "datasets"];
+const isTs = (p) => p.endsWith(".ts") || p.endsWith(".tsx") || p.endsWith(".mts") || p.endsWith(".cts");
+
+/** Remove dist/<dir>/** outputs whose .ts source is gone, so deleted tests stop running. */
+function pruneStaleOutputs() {
+  let removed = 0;
+  for (const dir of TS_DIRS) {
+    const base = path.join(ROOT, "dist", dir);
+    const walk = (d) => {
+      let entries;
+      try {
+        entries = fs.readdirSync(d, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) {
+          walk(p);
+          continue;
+        }
+        const m = /^(.*)\.(js|js\.map|d\.ts|d\.ts\.map)$/.exec(p);
+        if (!m) continue;
+        const srcBase = path.join(ROOT, path.relative(path.join(ROOT, "dist"), m[1]));
+        if (![".ts", ".tsx"].some((ext) => fs.existsSync(srcBase + ext))) {
+          fs.rmSync(p, { force: true });
+          removed++;
+        }
+      }
+    };
+    walk(base);
+  }
+  return removed;
+}
+
+if (SKIP_BUILD) {
+  line("tsc", "skipped (BEAMLAB_SKIP_BUILD=1)");
+} else {
+  step("tsc", "tsc", {
+    inputs: () =>
+      hash(
+        fileHash(path.join(ROOT, "tsconfig.json")),
+        fileHash(path.join(NM, "typescript", "package.json")),
+        ...TS_DIRS.map((d) => treeSignature(path.join(ROOT, d), isTs)),
+      ),
+    outputs: ["dist"],
+    run() {
+      const tsc = path.join(NM, ".bin", "tsc");
+      if (!fs.existsSync(tsc)) throw new StepError("node_modules/.bin/tsc is missing (npm ci failed?)");
+      try {
+        sh(tsc, ["-p", "tsconfig.json", "--pretty", "false"]);
+      } catch (err) {
+        throw new StepError("TypeScript compilation failed (errors above; BEAMLAB_SKIP_BUILD=1 skips this step)", err.output);
+      }
+      const removed = pruneStaleOutputs();
+      return removed ? { message: `pruned ${removed} stale file(s)` } : undefined;
+    },
+  });
+}
+
+// -------------------------------------------------------------- d-f. Python
+
+const venvPython = path.join(VENV_BIN, "python");
+
+function venvKey() {
+  return readStamp("venv")?.hash ?? "-";
+}
+
+if (SKIP_VENV) {
+  line("python .venv", "skipped (BEAMLAB_SKIP_VENV=1)");
+  line("tslab kernelspec", "skipped (BEAMLAB_SKIP_VENV=1)");
+  line("kernel-ext", "skipped (BEAMLAB_SKIP_VENV=1)");
+} else {
+  // d. venv
+  step("venv", "python .venv", {
+    inputs: () => hash(fileHash(path.join(ROOT, "requirements.txt")), process.env.BEAMLAB_PYTHON || "python3"),
+    outputs: [".venv/bin/python", ".venv/bin/jupyter"],
+    run() {
+      if (!fs.existsSync(path.join(ROOT, "requirements.txt"))) throw new StepError("requirements.txt is missing");
+      let fresh = false;
+      const works = fs.existsSync(venvPython) &&
+        spawnSync(venvPython, ["-c", "import sys"], { stdio: "ignore" }).status === 0;
+      if (!works) {
+        fs.rmSync(VENV, { recursive: true, force: true });
+        const py = process.env.BEAMLAB_PYTHON || "python3";
+        try {
+          sh(py, ["-m", "venv", VENV]);
+        } catch (err) {
+          throw new StepError(`cannot create .venv with '${py} -m venv' (on Debian: apt-get install python3-venv)`, err.output);
+        }
+        fresh = true;
+      }
+      sh(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", "requirements.txt"], {
+        env: { ...process.env, PIP_REQUIRE_VIRTUALENV: "false" },
+      });
+      return { message: fresh ? "created" : "updated" };
+    },
+  });
+
+  // e. tslab kernelspec
+  const kernelsDir = path.join(VENV, "share", "jupyter", "kernels");
+  const tslabScript = path.join(NM, "tslab", "bin", "tslab");
+  step("kernelspec", "tslab kernelspec", {
+    inputs: () =>
+      hash(ROOT, process.execPath, fileHash(path.join(NM, "tslab", "package.json")), venvKey()),
+    outputs: [".venv/share/jupyter/kernels/tslab/kernel.json", ".venv/share/jupyter/kernels/jslab/kernel.json"],
+    run() {
+      sh(path.join(NM, ".bin", "tslab"), [
+        "install",
+        `--python=${venvPython}`,
+        `--prefix=${VENV}`,
+        `--binary=${path.join(NM, ".bin", "tslab")}`,
+      ]);
+      // Point the kernelspecs at this node + this checkout's tslab, so they work
+      // without a global tslab and without node on the PATH Jupyter was started with.
+      for (const [name, js] of [["tslab", false], ["jslab", true]]) {
+        const f = path.join(kernelsDir, name, "kernel.json");
+        const spec = JSON.parse(fs.readFileSync(f, "utf8"));
+        spec.argv = [process.execPath, tslabScript, "kernel", "--config-path", "{connection_file}", ...(js ? ["--js"] : [])];
+        fs.writeFileSync(f, JSON.stringify(spec, null, 2) + "\n");
+      }
+      const listing = sh(path.join(VENV_BIN, "jupyter"), ["kernelspec", "list", "--json"], {
+        env: { ...process.env, JUPYTER_PATH: path.join(VENV, "share", "jupyter") },
+      });
+      const specs = JSON.parse(listing).kernelspecs || {};
+      if (!specs.tslab || !path.resolve(specs.tslab.resource_dir).startsWith(VENV)) {
+        throw new StepError("'jupyter kernelspec list' does not show the tslab kernel from .venv", listing);
+      }
+      return { message: `${specs.tslab.spec.display_name} -> ${path.relative(ROOT, specs.tslab.resource_dir)}` };
+    },
+  });
+
+  // f. kernel-ext (JupyterLab extension, written separately)
+  const extDir = path.join(ROOT, "kernel-ext");
+  if (!fs.existsSync(path.join(extDir, "pyproject.toml"))) {
+    line("kernel-ext", "skipped (no kernel-ext/pyproject.toml)");
+  } else {
+    const generated = new Set(["node_modules", ".git", "lib", "labextension", "build", "dist", ".yarn", "__pycache__",
+      ".ipynb_checkpoints"]);
+    step("kernel-ext", "kernel-ext", {
+      inputs: () =>
+        hash(
+          venvKey(),
+          treeSignature(extDir, (p) => !p.endsWith(".tsbuildinfo") && !p.includes(".egg-info"), generated),
+        ),
+      run() {
+        sh(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "./kernel-ext"]);
+      },
+    });
+  }
+}
+
+// -------------------------------------------------------------- g. warehouse load
+
+{
+  const loader = path.join(ROOT, "dist", "datasets", "load.js");
+  if (!fs.existsSync(loader)) {
+    line("college warehouse", "skipped (no dist/datasets/load.js)");
+  } else {
+    step("warehouse", "college warehouse", {
+      inputs: () =>
+        hash(
+          WAREHOUSE,
+          treeSignature(path.join(ROOT, "datasets", "college")),
+          // by content: tsc rewrites every output whenever any .ts changes
+          treeSignature(path.join(ROOT, "dist", "datasets"), (p) => p.endsWith(".js"), undefined, true),
+        ),
+      run() {
+        sh(process.execPath, [loader], { env: { ...process.env, BEAMLAB_WAREHOUSE: WAREHOUSE } });
+        const rel = path.relative(ROOT, WAREHOUSE);
+        const inRepo = !rel.startsWith("..") && !path.isAbsolute(rel);
+        return fs.existsSync(WAREHOUSE) && inRepo ? { outputs: [rel], message: rel } : undefined;
+      },
+    });
+  }
+}
+
+// -------------------------------------------------------------- h. chromium
+
+if (WANT_BROWSER) {
+  const chromium = "/usr/bin/chromium";
+  if (fs.existsSync(chromium)) {
+    line("chromium", "ok (cached)");
+  } else {
+    const started = Date.now();
+    ranSomething = true;
+    const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+    const apt = (...a) =>
+      isRoot ? sh("apt-get", a, { env: aptEnv }) : sh("sudo", ["-n", "apt-get", ...a], { env: aptEnv });
+    const aptEnv = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    try {
+      apt("update");
+      apt("install", "-y", "chromium");
+    } catch (err) {
+      if (err.output) process.stderr.write(err.output.trimEnd() + "\n");
+      fail(`chromium: ${err.message} (the UI tests need Debian's chromium at ${chromium})`);
+    }
+    if (!fs.existsSync(chromium)) fail(`chromium: installed, but ${chromium} is still missing`);
+    line("chromium", `ok (${((Date.now() - started) / 1000).toFixed(1)}s, installed)`);
+  }
+}
+
+console.log(`[bootstrap] done in ${((Date.now() - t0) / 1000).toFixed(1)}s${ranSomething ? "" : " (all cached)"}`);

@@ -1,0 +1,203 @@
+/**
+ * Browser-test helpers: a throwaway JupyterLab server and a headless Chromium.
+ *
+ * - JupyterLab comes from the project venv (`.venv/bin/jupyter`, made by
+ *   scripts/bootstrap.mjs; override with BEAMLAB_JUPYTER), listens on 127.0.0.1 on a
+ *   free port with a random token, and serves a temporary copy of the notebooks so
+ *   tests never write into the repository. Its config/runtime/settings dirs are
+ *   temporary too, so the user's JupyterLab settings neither leak in nor get changed.
+ * - Chromium is Debian's /usr/bin/chromium driven by playwright-core (no browser
+ *   download).
+ * - Everything started here is stopped by {@link stopAll} / the returned `stop()`s.
+ */
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+/** Repository root: this file runs compiled as dist/test/ui/helpers.js (or from test/ui). */
+export const REPO = existsSync(resolve(__dirname, "..", "..", "..", "package.json"))
+  ? resolve(__dirname, "..", "..", "..")
+  : resolve(__dirname, "..", "..");
+export const JUPYTER = process.env.BEAMLAB_JUPYTER ?? join(REPO, ".venv", "bin", "jupyter");
+export const ARTIFACTS = join(REPO, "test-artifacts");
+export const CHROMIUM = process.env.BEAMLAB_CHROMIUM ?? "/usr/bin/chromium";
+
+const execFileP = promisify(execFile);
+
+/** A free TCP port on 127.0.0.1 (the OS picks one; we release it right away). */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? ok(addr.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+export interface Lab {
+  url: string;
+  port: number;
+  token: string;
+  /** Root dir the server serves (a temp copy). */
+  rootDir: string;
+  /** URL of a path in the lab UI, token included. */
+  labUrl(path?: string): string;
+  /** Server output so far (for error messages). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+const running = new Set<{ stop(): Promise<void> }>();
+
+/**
+ * Starts `jupyter lab` on a temp copy of `notebooksDir` (default: repo `notebooks/`),
+ * plus any `extraFiles` (name → content) written into it. Resolves once
+ * `/api/status` answers.
+ */
+export async function startLab(options: { notebooksDir?: string; extraFiles?: Record<string, string>; timeoutMs?: number } = {}): Promise<Lab> {
+  if (!existsSync(JUPYTER)) {
+    throw new Error(`JupyterLab not found at ${JUPYTER}: run \`node scripts/bootstrap.mjs\` (or set BEAMLAB_JUPYTER).`);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), "beamlab-ui-"));
+  const rootDir = join(tmp, "notebooks");
+  const src = options.notebooksDir ?? join(REPO, "notebooks");
+  if (existsSync(src)) cpSync(src, rootDir, { recursive: true });
+  else mkdirSync(rootDir, { recursive: true });
+  for (const [name, content] of Object.entries(options.extraFiles ?? {})) writeFileSync(join(rootDir, name), content);
+
+  const port = await freePort();
+  const token = randomBytes(24).toString("hex");
+  const env = {
+    ...process.env,
+    JUPYTER_CONFIG_DIR: join(tmp, "config"),
+    JUPYTER_RUNTIME_DIR: join(tmp, "runtime"),
+    JUPYTERLAB_SETTINGS_DIR: join(tmp, "settings"),
+    JUPYTERLAB_WORKSPACES_DIR: join(tmp, "workspaces"),
+  };
+  const args = [
+    "lab",
+    "--no-browser",
+    "--allow-root",
+    "--ServerApp.ip=127.0.0.1",
+    `--ServerApp.port=${port}`,
+    "--ServerApp.port_retries=0",
+    `--IdentityProvider.token=${token}`,
+    `--ServerApp.root_dir=${rootDir}`,
+    // No "news" and update checks: no network, no popups in screenshots.
+    "--LabApp.news_url=",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+  ];
+  // detached: own process group, so stop() can end the server and its kernels together.
+  const proc: ChildProcess = spawn(JUPYTER, args, { env, cwd: rootDir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  proc.stdout?.on("data", (b: Buffer) => (output += b.toString()));
+  proc.stderr?.on("data", (b: Buffer) => (output += b.toString()));
+  const url = `http://127.0.0.1:${port}`;
+
+  let stopped = false;
+  const lab: Lab = {
+    url,
+    port,
+    token,
+    rootDir,
+    labUrl: (path = "") => `${url}/lab${path ? `/tree/${path}` : ""}?token=${token}`,
+    log: () => output,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      running.delete(lab);
+      if (proc.exitCode === null && proc.pid) {
+        const exited = new Promise<void>((r) => proc.once("exit", () => r()));
+        try {
+          process.kill(-proc.pid, "SIGTERM");
+        } catch {
+          /* already gone */
+        }
+        const killer = setTimeout(() => {
+          try {
+            process.kill(-proc.pid!, "SIGKILL");
+          } catch {
+            /* already gone */
+          }
+        }, 5000);
+        await exited;
+        clearTimeout(killer);
+      }
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+  running.add(lab);
+
+  const deadline = Date.now() + (options.timeoutMs ?? 60000);
+  for (;;) {
+    if (proc.exitCode !== null) {
+      await lab.stop();
+      throw new Error(`jupyter lab exited with ${proc.exitCode}:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${url}/api/status`, { headers: { Authorization: `token ${token}` } });
+      if (res.ok) return lab;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await lab.stop();
+      throw new Error(`jupyter lab did not become ready in time:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Launches headless Debian Chromium through playwright-core. */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const handle = { stop: () => browser.close() };
+  running.add(handle);
+  browser.on("disconnected", () => running.delete(handle));
+  return browser;
+}
+
+/** Saves a full-page screenshot to test-artifacts/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, "_")}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Opens JupyterLab (optionally a notebook) and waits for the shell to be up. */
+export async function openLab(page: Page, lab: Lab, path?: string): Promise<void> {
+  await page.goto(lab.labUrl(path), { waitUntil: "domcontentloaded" });
+  await page.locator("#jp-main-dock-panel").waitFor({ state: "visible", timeout: 60000 });
+}
+
+/** `jupyter labextension list` output (it prints to stderr). */
+export async function labextensionList(): Promise<string> {
+  const { stdout, stderr } = await execFileP(JUPYTER, ["labextension", "list"], { env: process.env });
+  return `${stdout}\n${stderr}`;
+}
+
+/** Stops every server and browser these helpers started (call from `after`). */
+export async function stopAll(): Promise<void> {
+  await Promise.allSettled([...running].map((r) => r.stop()));
+}
