@@ -33,6 +33,11 @@ export interface SinkWriter<T, R> {
   commit(): Promise<void>;
   /** Removes everything written; called when the pipeline failed. Must not throw. */
   abort(): Promise<void>;
+  /**
+   * True when commit can fail for reasons outside the run (e.g. a table that is not empty);
+   * such writers are committed before the others, so that their failure leaves nothing behind.
+   */
+  readonly mayFailOnCommit?: boolean;
 }
 
 /** A destination for a PCollection. */

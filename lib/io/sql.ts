@@ -91,6 +91,7 @@ class TableSink implements Sink<unknown, string> {
     const rows: (string | null)[][] = [];
     const opts = this.opts;
     return {
+      mayFailOnCommit: true,
       write(batch) {
         for (const row of batch) rows.push(rowToText(row, fields, ctx.label));
       },

@@ -69,8 +69,8 @@ export class Pipeline {
     return typeof a === "string" ? this.applyTransform(a, b!, this.begin) : this.applyTransform(null, a, this.begin);
   }
 
-  /** Runs the pipeline on its runner. */
-  run(): Promise<PipelineResult> {
+  /** Runs the pipeline on its runner (a bad runner option rejects, like any other failure). */
+  async run(): Promise<PipelineResult> {
     return resolveRunner(this).run(this);
   }
 

@@ -21,10 +21,17 @@ export async function runPlan(
   const nodes = executableNodes(pipeline, hasOperator, new Set([...(opts.capture ?? []), ...(targets ?? []).map((t) => t.id)]));
   const plan = planFor(nodes, targets, new Set(opts.replay?.keys() ?? []));
   let outcome: ExecutionOutcome;
+  let uncommitted: ExecutionOutcome["writers"] = [];
   try {
     outcome = await execute(plan, { ...opts, options: pipeline.options });
-    for (const w of outcome.writers) await w.commit();
+    // Writers whose commit may fail (tables) go first; a failure then aborts the rest.
+    uncommitted = [...outcome.writers.filter((w) => w.mayFailOnCommit), ...outcome.writers.filter((w) => !w.mayFailOnCommit)];
+    while (uncommitted.length) {
+      await uncommitted[0].commit();
+      uncommitted.shift();
+    }
   } catch (e) {
+    for (const w of uncommitted) await w.abort().catch(() => undefined);
     const err = e instanceof PipelineError ? e : new PipelineError("The pipeline failed", { cause: e, hint: "see the cause above." });
     const cancelled = opts.signal?.aborted === true;
     (err as PipelineError & { result?: PipelineResult }).result = new PipelineResult(cancelled ? "CANCELLED" : "FAILED", [], err);

@@ -38,7 +38,7 @@ export interface ExecutionOutcome {
   stats: Map<ExecNode, NodeStats>;
   captured: Map<string, unknown[]>;
   /** Sink writers to commit (on success) or abort (on failure). */
-  writers: { commit(): Promise<void>; abort(): Promise<void> }[];
+  writers: { commit(): Promise<void>; abort(): Promise<void>; readonly mayFailOnCommit?: boolean }[];
   millis: number;
 }
 
@@ -138,10 +138,11 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
     }
   }
 
+  // Writers are known before setup, so a failing setup still aborts the sinks opened before it.
   const writers: ExecutionOutcome["writers"] = [];
+  for (const e of plan) if (ops.get(e)!.writer) writers.push(ops.get(e)!.writer!);
   try {
     for (const e of plan) await ops.get(e)!.setup?.();
-    for (const e of plan) if (ops.get(e)!.writer) writers.push(ops.get(e)!.writer!);
     await replayAvailable(plan, planned, opts.replay, port, consumers, bundleSize, endBundle, counts, captured);
     for (const e of plan) {
       if (signal.aborted) throw cancelled();

@@ -18,7 +18,7 @@ import { registerRunner, setDefaultRunner } from "./registry";
 import type { PipelineResult } from "./result";
 
 /** Wall time after which a run shows its progress. */
-const PROGRESS_AFTER_MS = 1000;
+const PROGRESS_AFTER_MS = Number(process.env.BEAMLAB_PROGRESS_AFTER_MS ?? 1000);
 
 const running = new Set<AbortController>();
 let sigintHooked = false;
@@ -31,8 +31,11 @@ export function cancelAll(): void {
 function hookInterrupt(): void {
   if (sigintHooked || !inKernel()) return;
   sigintHooked = true;
-  // tslab turns SIGINT into a rejected cell; the pipeline must stop too.
-  process.on("SIGINT", cancelAll);
+  // tslab turns SIGINT into a rejected cell; the pipeline must stop too. The listener is
+  // added on a later tick: cells run inside vm's breakOnSigint, and a SIGINT listener
+  // added during it leaves the process with no handler afterwards (the next interrupt
+  // would kill the kernel).
+  setImmediate(() => process.on("SIGINT", cancelAll));
 }
 
 export class InteractiveRunner implements CollectingRunner {

@@ -50,7 +50,7 @@ export interface Operator {
   activate?(): Promise<void>;
   teardown?(): Promise<void>;
   /** For sinks: the writer to commit or abort after the run. */
-  readonly writer?: { commit(): Promise<void>; abort(): Promise<void> };
+  readonly writer?: { commit(): Promise<void>; abort(): Promise<void>; readonly mayFailOnCommit?: boolean };
 }
 
 export type OperatorFactory = (ctx: OperatorContext) => Operator;

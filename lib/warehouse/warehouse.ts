@@ -119,7 +119,16 @@ export class Warehouse {
     const fields = parseSchema(schema);
     const label = `load ${table}`;
     const rows: (string | null)[][] = [];
-    for await (const rec of readCsvRecords(csvPath, label)) rows.push(rowToText(pick(rec, fields), fields, label));
+    let checked = false;
+    for await (const rec of readCsvRecords(csvPath, label)) {
+      if (!checked) {
+        // A schema column missing from the header would silently load as all nulls.
+        const missing = fields.filter((f) => !Object.prototype.hasOwnProperty.call(rec, f.name)).map((f) => f.name);
+        if (missing.length) error(`${csvPath} has no column ${missing.join(", ")}`, { label, hint: `its header has: ${Object.keys(rec).join(", ")}; fix the schema's column names.` });
+        checked = true;
+      }
+      rows.push(rowToText(pick(rec, fields), fields, label));
+    }
     await writeTextRows(this.path, table, fields, rows, { writeDisposition: opts.writeDisposition ?? "WRITE_TRUNCATE", label });
     return rows.length;
   }

@@ -14,6 +14,9 @@ export function writeOperator(ctx: OperatorContext): Operator {
   const handle = {
     commit: () => writer?.commit() ?? Promise.resolve(),
     abort: () => writer?.abort() ?? Promise.resolve(),
+    get mayFailOnCommit() {
+      return writer?.mayFailOnCommit === true;
+    },
   };
   return {
     writer: handle,

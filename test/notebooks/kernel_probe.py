@@ -1,0 +1,83 @@
+"""Drives a real tslab kernel through jupyter_client for the kernel tests.
+
+Usage: kernel_probe.py WORKDIR
+Runs a long pipeline, interrupts it, checks the kernel still answers, and records the
+iopub messages of a slow show (progress displays and in-place updates). Prints one JSON
+object with what it saw.
+"""
+import json
+import sys
+import time
+
+import threading
+
+from jupyter_client.manager import KernelManager
+
+workdir = sys.argv[1]
+km = KernelManager(kernel_name="tslab")
+km.start_kernel(cwd=workdir, stderr=open(workdir + "/kernel-stderr.txt", "w"))
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=60)
+seen = {}
+
+
+def run(code, timeout=120, interrupt_after=None):
+    msg_id = kc.execute(code)
+    msgs = []
+    start = time.time()
+    if interrupt_after is not None:
+        threading.Timer(interrupt_after, km.interrupt_kernel).start()
+    while True:
+        try:
+            m = kc.get_iopub_msg(timeout=1)
+        except Exception:
+            if time.time() - start > timeout:
+                raise
+            continue
+        if m["parent_header"].get("msg_id") != msg_id:
+            continue
+        msgs.append({"type": m["msg_type"], "content": m["content"]})
+        if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            break
+    while True:
+        reply = kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply["content"]["status"], msgs, time.time() - start
+
+
+try:
+    status, _, _ = run('import * as beam from "beamlab";')
+    seen["import"] = status
+    slow = """
+const p = new beam.Pipeline();
+const slow = p.apply("Create", beam.Create(Array.from({ length: 400000 }, (_, i) => i)))
+  .apply("Slow", beam.Map((n: number) => { let x = n; for (let i = 0; i < 2000; i++) x = (x * 31 + i) % 1000003; return x; }));
+await beam.show(slow, { n: 5 });
+"""
+    status, msgs, took = run(slow, interrupt_after=2.5)
+    seen["interrupted"] = {"status": status, "seconds": took, "types": [m["type"] for m in msgs]}
+    time.sleep(0.5)
+    status, msgs, _ = run("const two: number = 1 + 1; console.log(two);")
+    seen["alive"] = km.is_alive()
+    seen["after"] = {"status": status, "stdout": "".join(m["content"].get("text", "") for m in msgs if m["type"] == "stream")}
+    progress = """
+const p2 = new beam.Pipeline();
+const medium = p2.apply("Create", beam.Create(Array.from({ length: 150000 }, (_, i) => i)))
+  .apply("Medium", beam.Map((n: number) => { let x = n; for (let i = 0; i < 2000; i++) x = (x * 31 + i) % 1000003; return x; }));
+await beam.show(medium, { n: 3 });
+"""
+    status, msgs, took = run(progress)
+    seen["progress"] = {
+        "status": status,
+        "seconds": took,
+        "messages": [
+            {"type": m["type"], "mimes": sorted(m["content"].get("data", {}).keys()), "display_id": m["content"].get("transient", {}).get("display_id"),
+             "state": m["content"].get("data", {}).get("application/vnd.beamlab.progress.v1+json", {}).get("state")}
+            for m in msgs if m["type"] in ("display_data", "update_display_data")
+        ],
+    }
+finally:
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+print(json.dumps(seen))
