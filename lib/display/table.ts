@@ -16,6 +16,8 @@ export interface TableSource {
   elements: readonly unknown[];
   offset?: number;
   total: number | null;
+  /** Column names to use when there are no elements to infer them from. */
+  columns?: string[];
 }
 
 /** Limits that keep a saved notebook small whatever the PCollection's size. */
@@ -35,8 +37,8 @@ function rowsOf(elements: readonly unknown[], shape: ReturnType<typeof shapeOf>,
 /** The payload of our MIME type: at most `limit` rows, cut to the byte budget. */
 export function tablePayload(src: TableSource, limit = EMBED_LIMITS.rows, budget = EMBED_LIMITS.bytes): PCollectionPayload {
   const sample = src.elements.slice(0, limit);
-  const shape = shapeOf(sample);
-  const names = columnsOf(sample, shape);
+  const shape = sample.length === 0 && src.columns?.length ? "record" : shapeOf(sample);
+  const names = sample.length === 0 && src.columns?.length ? src.columns : columnsOf(sample, shape);
   const rows = rowsOf(sample, shape, names);
   const encoded: Record<string, EncodedValue>[] = [];
   let bytes = 0;

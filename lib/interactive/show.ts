@@ -27,6 +27,8 @@ function isDisplayable(x: unknown): x is Displayable {
 export interface ShowOptions {
   /** At most this many rows embedded in the notebook (default: up to 1,000 within a size budget). */
   n?: number;
+  /** A caption for tables and arrays (PCollections are captioned with their variable and label). */
+  label?: string;
 }
 
 /** Element counts the pipeline's runner knows. */
@@ -46,9 +48,9 @@ export async function pcollectionBundle(pcoll: PCollection<unknown>, opts: ShowO
 }
 
 /** The display bundle of an arquero table. */
-export function arqueroBundle(table: aq.ColumnTable, opts: ShowOptions = {}, label = "table"): Record<string, unknown> {
+export function arqueroBundle(table: aq.ColumnTable, opts: ShowOptions = {}): Record<string, unknown> {
   const limit = Math.min(opts.n ?? 1000, table.numRows());
-  return tableBundle({ label, pipeline: null, pcollection: null, elements: table.objects({ limit }), total: table.numRows() }, opts);
+  return tableBundle({ label: opts.label ?? "table", pipeline: null, pcollection: null, elements: table.objects({ limit }), total: table.numRows(), columns: table.columnNames() }, opts);
 }
 
 /** The display bundle of a pipeline's graph. */
@@ -74,7 +76,7 @@ export async function bundleOf(x: unknown, opts: ShowOptions = {}): Promise<Reco
   if (x instanceof Pipeline) return pipelineGraphBundle(x);
   if (x instanceof aq.ColumnTable) return arqueroBundle(x, opts);
   if (isDisplayable(x)) return x[DISPLAY]();
-  if (Array.isArray(x)) return tableBundle({ label: "array", pipeline: null, pcollection: null, elements: x, total: x.length }, opts);
+  if (Array.isArray(x)) return tableBundle({ label: opts.label ?? "array", pipeline: null, pcollection: null, elements: x, total: x.length }, opts);
   throw new TypeError(`show() cannot display ${x === null ? "null" : typeof x}; pass a PCollection, an arquero table, an array, a pipeline or a chart`);
 }
 

@@ -186,3 +186,12 @@ test("an interactive computation can be cancelled and the next one works", async
   const quick = p.apply("Quick", beam.Create([1]));
   assert.deepEqual([...(await beam.collect(quick)).array("element")], [1]);
 });
+
+test("an empty table keeps its columns and show takes a caption", async () => {
+  const aq = await import("arquero");
+  const empty = aq.table({ sid: [] as string[], cno: [] as string[] });
+  const payload = (await bundleOf(empty, { label: "takes missing" }))[PCOLLECTION_MIME] as PCollectionPayload;
+  assert.deepEqual(payload.columns.map((c) => c.name), ["sid", "cno"]);
+  assert.equal(payload.label, "takes missing");
+  assert.equal(payload.total, 0);
+});
