@@ -36,6 +36,7 @@ export type { Runner } from "./runners/registry";
 export { PipelineError } from "./errors";
 export { collect, type CollectOptions } from "./collect";
 export { show, showGraph, type ShowOptions } from "./interactive/show";
+export { chart, Chart, type ChartSource, type RowOf } from "./display/chart";
 export { InteractiveRunner } from "./runners/interactive";
 export type { SchemaRow, TableSchema } from "./io/schema";
 export { io, pvalue, combiners, warehouse };

@@ -4,6 +4,7 @@
  */
 import * as aq from "arquero";
 import { elementsOf } from "../collect";
+import { DISPLAY_SYMBOL, isDisplayable } from "../display/displayable";
 import { displayBundle } from "../display/emit";
 import { graphBundle } from "../display/graph";
 import { tableBundle } from "../display/table";
@@ -13,15 +14,6 @@ import { resolveRunner } from "../runners/registry";
 import { InteractiveRunner } from "../runners/interactive";
 import { variableNames } from "./names";
 
-/** Objects that build their own display bundle (charts do). */
-export const DISPLAY = Symbol.for("beamlab.display");
-export interface Displayable {
-  [DISPLAY](): Promise<Record<string, unknown>> | Record<string, unknown>;
-}
-
-function isDisplayable(x: unknown): x is Displayable {
-  return !!x && typeof (x as Displayable)[DISPLAY] === "function";
-}
 
 /** Options of show. */
 export interface ShowOptions {
@@ -75,7 +67,7 @@ export async function bundleOf(x: unknown, opts: ShowOptions = {}): Promise<Reco
   if (x instanceof PCollection) return pcollectionBundle(x, opts);
   if (x instanceof Pipeline) return pipelineGraphBundle(x);
   if (x instanceof aq.ColumnTable) return arqueroBundle(x, opts);
-  if (isDisplayable(x)) return x[DISPLAY]();
+  if (isDisplayable(x)) return x[DISPLAY_SYMBOL]();
   if (Array.isArray(x)) return tableBundle({ label: opts.label ?? "array", pipeline: null, pcollection: null, elements: x, total: x.length }, opts);
   throw new TypeError(`show() cannot display ${x === null ? "null" : typeof x}; pass a PCollection, an arquero table, an array, a pipeline or a chart`);
 }
