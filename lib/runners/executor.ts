@@ -74,10 +74,11 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
     elapsedMillis: performance.now() - started,
   });
 
-  const port = (pcoll: PCollection<unknown>): OutputPort => {
+  const port = (pcoll: PCollection<unknown>, replaying = false): OutputPort => {
     const id = pcoll.id;
     counts.set(id, 0);
-    const keep = capture.has(id) ? (captured.set(id, []), captured.get(id)!) : null;
+    // A replayed PCollection is already held by the caller: keeping it again would copy it.
+    const keep = capture.has(id) && !replaying ? (captured.set(id, []), captured.get(id)!) : null;
     const onBatch = opts.onBatch;
     return {
       pcoll,
@@ -169,7 +170,7 @@ async function replayAvailable(
   plan: ExecNode[],
   planned: Set<ExecNode>,
   replay: Map<string, readonly unknown[]> | undefined,
-  port: (pc: PCollection<unknown>) => OutputPort,
+  port: (pc: PCollection<unknown>, replaying: boolean) => OutputPort,
   consumers: Map<string, Operator[]>,
   bundleSize: number,
   endBundle: () => Promise<void>,
@@ -189,9 +190,7 @@ async function replayAvailable(
         counts.set(pc.id, values.length);
         continue;
       }
-      const p = port(pc);
-      // Only the main-input consumers get batches; side inputs read the replayed array.
-      captured.delete(pc.id);
+      const p = port(pc, true);
       for (let i = 0; i < values.length; i += bundleSize) {
         await p.emit(values.slice(i, i + bundleSize) as unknown[]);
         await endBundle();

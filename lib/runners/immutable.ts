@@ -10,3 +10,13 @@ export function deepFreeze<T>(value: T): T {
   for (const v of Object.values(value as object)) deepFreeze(v);
   return value;
 }
+
+/**
+ * Freezes an element's own fields only. Cached PCollections can hold millions of
+ * elements: a shallow freeze catches the common mistake (`row.field = ...`) at a fraction
+ * of a deep freeze's cost.
+ */
+export function freezeShallow<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) Object.freeze(value);
+  return value;
+}

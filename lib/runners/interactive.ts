@@ -13,7 +13,7 @@ import type { PCollection } from "../pipeline/pvalue";
 import type { TransformNode } from "../pipeline/transform";
 import { runPlan } from "./direct";
 import type { ProgressSnapshot } from "./executor";
-import { deepFreeze } from "./immutable";
+import { freezeShallow } from "./immutable";
 import { registerRunner, setDefaultRunner } from "./registry";
 import type { PipelineResult } from "./result";
 
@@ -90,7 +90,7 @@ export class InteractiveRunner implements CollectingRunner {
       });
       for (const [id, elements] of outcome.captured) {
         if (!capture.has(id)) continue;
-        for (const e of elements) deepFreeze(e);
+        for (let i = 0; i < elements.length; i++) freezeShallow(elements[i]);
         this.cache.set(id, elements);
       }
       for (const [id, n] of outcome.counts) this.counts.set(id, n);

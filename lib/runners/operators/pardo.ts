@@ -52,7 +52,10 @@ export class ParDoOperator implements Operator {
         } catch (e) {
           throw this.failure(e, el);
         }
-        if (r !== undefined && r !== null) await this.collect(r, el, out, byTag);
+        if (r !== undefined && r !== null) {
+          const pending = this.collect(r, el, out, byTag);
+          if (pending) await pending;
+        }
       }
     }
     this.ctx.stats.millis += performance.now() - t0;
@@ -75,37 +78,55 @@ export class ParDoOperator implements Operator {
       else if (kind === "filter") {
         if (r) out.push(el);
       } else if (Array.isArray(r)) for (let j = 0; j < r.length; j++) out.push(r[j]);
-      else if (r !== undefined && r !== null) await this.collect(r, el, out, null);
+      else if (r !== undefined && r !== null) {
+        const pending = this.collect(r, el, out, null);
+        if (pending) await pending;
+      }
     }
   }
 
-  /** Adds everything in a process() result to the outputs. */
-  private async collect(r: unknown, el: unknown, out: unknown[], byTag: Map<string, unknown[]> | null): Promise<void> {
-    const push = (v: unknown) => {
-      if (v instanceof TaggedOutputValue) {
-        if (!byTag || !this.tagged.has(v.tag)) {
-          throw new PipelineError(`The DoFn emitted to output "${v.tag}", which this ParDo does not declare`, {
-            label: this.label,
-            element: el,
-            hasElement: true,
-            hint: `apply it with .withOutputs(${[...this.tagged.keys(), v.tag].map((t) => JSON.stringify(t)).join(", ")}).`,
-          });
-        }
-        let list = byTag.get(v.tag);
-        if (!list) byTag.set(v.tag, (list = []));
-        list.push(v.value);
-      } else out.push(v);
-    };
+  /** Adds everything in a process() result to the outputs; a promise only for async iterables. */
+  private collect(r: unknown, el: unknown, out: unknown[], byTag: Map<string, unknown[]> | null): void | Promise<void> {
     try {
-      if (Array.isArray(r)) for (let j = 0; j < r.length; j++) push(r[j]);
-      else if (typeof r === "string" || r instanceof TaggedOutputValue || typeof (r as Iterable<unknown>)[Symbol.iterator] !== "function") {
-        if (typeof (r as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
-          for await (const v of r as AsyncIterable<unknown>) push(v);
-        } else throw this.notIterable(r, el);
-      } else for (const v of r as Iterable<unknown>) push(v);
+      if (Array.isArray(r)) {
+        for (let j = 0; j < r.length; j++) this.push(r[j], el, out, byTag);
+        return;
+      }
+      if (typeof r !== "string" && !(r instanceof TaggedOutputValue) && typeof (r as Iterable<unknown>)[Symbol.iterator] === "function") {
+        for (const v of r as Iterable<unknown>) this.push(v, el, out, byTag);
+        return;
+      }
+      if (typeof (r as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") return this.collectAsync(r as AsyncIterable<unknown>, el, out, byTag);
+      throw this.notIterable(r, el);
     } catch (e) {
       throw this.failure(e, el);
     }
+  }
+
+  private async collectAsync(r: AsyncIterable<unknown>, el: unknown, out: unknown[], byTag: Map<string, unknown[]> | null): Promise<void> {
+    try {
+      for await (const v of r) this.push(v, el, out, byTag);
+    } catch (e) {
+      throw this.failure(e, el);
+    }
+  }
+
+  private push(v: unknown, el: unknown, out: unknown[], byTag: Map<string, unknown[]> | null): void {
+    if (!(v instanceof TaggedOutputValue)) {
+      out.push(v);
+      return;
+    }
+    if (!byTag || !this.tagged.has(v.tag)) {
+      throw new PipelineError(`The DoFn emitted to output "${v.tag}", which this ParDo does not declare`, {
+        label: this.label,
+        element: el,
+        hasElement: true,
+        hint: `apply it with .withOutputs(${[...this.tagged.keys(), v.tag].map((t) => JSON.stringify(t)).join(", ")}).`,
+      });
+    }
+    let list = byTag.get(v.tag);
+    if (!list) byTag.set(v.tag, (list = []));
+    list.push(v.value);
   }
 
   private notIterable(r: unknown, el: unknown): PipelineError {
