@@ -24,6 +24,7 @@ const EXECUTED = path.join(RUN, "executed");
 const NOTEBOOKS = ["01-hello-world", "02-ingest", "03-teacher", "04-student", "05-class", "06-check-the-result"];
 const PCOLLECTION_MIME = "application/vnd.beamlab.pcollection.v1+json";
 const GRAPH_MIME = "application/vnd.beamlab.graph.v1+json";
+const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
 /** A saved notebook stays small whatever it shows. */
 const MAX_SAVED_BYTES = 250_000;
 
@@ -93,6 +94,26 @@ function pcoll(name: string, variable: string): Shown {
   return s;
 }
 
+/** The chart shown by the last code cell of a notebook: its vega-lite spec, data and static SVG. */
+function lastChart(name: string): { spec: Record<string, unknown>; values: Record<string, unknown>[]; svg: string; text: string } {
+  const cell = nb(name).cells.filter((c) => c.cell_type === "code").at(-1);
+  assert.ok(cell, `${name} has code cells`);
+  const o = (cell.outputs ?? []).find((x) => x.data?.[VEGALITE_MIME]);
+  assert.ok(o, `${name}: the last code cell shows a chart (${VEGALITE_MIME}); its outputs: ${JSON.stringify((cell.outputs ?? []).map((x) => Object.keys(x.data ?? {})))}`);
+  const spec = o.data![VEGALITE_MIME] as Record<string, unknown>;
+  return {
+    spec,
+    values: (spec.data as { values: Record<string, unknown>[] }).values,
+    svg: joined(o.data!["image/svg+xml"] as string | string[] | undefined),
+    text: joined(o.data!["text/plain"] as string | string[] | undefined),
+  };
+}
+
+/** A chart's data as `label -> number`. */
+function byKey(values: Record<string, unknown>[], key: string, value: string): Record<string, unknown> {
+  return Object.fromEntries(values.map((r) => [String(r[key]), r[value]]));
+}
+
 async function sql(query: string): Promise<Record<string, unknown>[]> {
   return (await beam.warehouse.open(warehouse).run(query)).rows;
 }
@@ -155,6 +176,41 @@ describe("course notebooks", () => {
         assert.ok(o.data!["text/html"] && o.data!["text/plain"], `${n}: shows carry text/html and text/plain too`);
       }
     }
+  });
+
+  test("every notebook ends with a chart of its result, introduced by a markdown line", () => {
+    for (const n of NOTEBOOKS) {
+      const src = readNotebook(path.join(SOURCE, `${n}.ipynb`)).cells;
+      const last = src.length - 1;
+      assert.equal(src[last].cell_type, "code", `${n} ends with a code cell`);
+      assert.match(joined(src[last].source), /beam\.show\(beam\.chart\(/, `${n}: the last cell shows a chart`);
+      assert.equal(src[last - 1].cell_type, "markdown", `${n}: a markdown cell says what the chart shows`);
+      const chart = lastChart(n);
+      assert.ok(chart.values.length > 0, `${n}: the chart has data`);
+      assert.match(chart.svg, /^<svg[\s\S]*<\/svg>\s*$/, `${n}: a static SVG`);
+      assert.match(chart.svg, /mark-rect|mark-line|mark-symbol|mark-area/, `${n}: the SVG has marks`);
+      assert.ok(chart.text.length > 0, `${n}: a text/plain summary`);
+    }
+  });
+
+  test("the charts show the expected values", () => {
+    assert.deepEqual(byKey(lastChart("01-hello-world").values, "key", "value"), { the: 3, quick: 1, brown: 1, fox: 1, jumps: 1, over: 1, lazy: 1, dog: 2, sleeps: 1 });
+    assert.deepEqual(byKey(lastChart("02-ingest").values, "table", "rows"), { teacher: 13, student: 12, class: 13, teaches: 13 });
+    // The course's cleaning leaves the department spellings apart.
+    assert.deepEqual(byKey(lastChart("03-teacher").values, "dept", "count"), { CS: 6, "Computer Science": 3, Math: 2, Mathematics: 2 });
+    assert.deepEqual(byKey(lastChart("04-student").values, "year", "count"), { 1998: 1, 1999: 3, 2000: 6, 2001: 2 });
+    const enrolments: Record<string, number> = {};
+    for (const r of lastChart("05-class").values) enrolments[String(r.cno)] = (enrolments[String(r.cno)] ?? 0) + Number(r.count);
+    assert.deepEqual(enrolments, { CS313E: 2, "CS313E - Fall18": 1, "CS326E - Fall18": 1, CS327E: 3, CS329E: 3, CS331E: 1 });
+    assert.deepEqual(
+      lastChart("06-check-the-result").values.map((r) => [r.table, r.pass, r.rows]),
+      [
+        ["teacher", "1 · course", 19], ["teacher", "2 · second pass", 5],
+        ["student", "1 · course", 6], ["student", "2 · second pass", 6],
+        ["class", "1 · course", 10], ["class", "2 · second pass", 5],
+        ["takes", "1 · course", 5], ["takes", "2 · second pass", 0],
+      ],
+    );
   });
 
   test("01: the four primitives, every step shown, and the graph", () => {
