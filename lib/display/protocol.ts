@@ -186,12 +186,15 @@ export interface ChartPayload {
  */
 export const KERNEL_GLOBAL = "__beamlab";
 
+// `Reflect.get` rather than `(globalThis as any)`: tslab parses `await (` as a call of a
+// function named await and then fails at run time, and a cast needs the parentheses.
+
 /** Code for an inspector request: lists pipelines and PCollections (answers {@link REPLY_MIME}). */
 export function inspectCode(): string {
-  return `(globalThis as any).${KERNEL_GLOBAL}?.inspect()`;
+  return `Reflect.get(globalThis, "${KERNEL_GLOBAL}")?.inspect()`;
 }
 
 /** Code for a paging request (answers {@link REPLY_MIME} with a page; awaited so the reply belongs to the request). */
 export function pageCode(req: PageRequest): string {
-  return `await (globalThis as any).${KERNEL_GLOBAL}?.page(${JSON.stringify(JSON.stringify(req))})`;
+  return `await Reflect.get(globalThis, "${KERNEL_GLOBAL}")?.page(${JSON.stringify(JSON.stringify(req))})`;
 }

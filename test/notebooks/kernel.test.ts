@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { inspectCode, pageCode } from "../../lib/display/protocol";
 
 const root = path.resolve(__dirname, "../../..");
 
@@ -10,7 +11,11 @@ test("in a real tslab kernel: interrupt stops a pipeline, the kernel lives on, s
   const work = path.join(root, "test-artifacts", "kernel");
   fs.mkdirSync(work, { recursive: true });
   const out = execFileSync(path.join(root, ".venv/bin/python"), [path.join(root, "test/notebooks/kernel_probe.py"), work], {
-    env: { ...process.env, PATH: `${path.join(root, "node_modules/.bin")}:${process.env.PATH}`, JUPYTER_PATH: path.join(root, ".venv/share/jupyter") },
+    env: {
+      ...process.env,
+      BEAMLAB_INSPECT_CODE: inspectCode(),
+      BEAMLAB_PAGE_CODE: pageCode({ pipeline: "PIPELINE", pcollection: "PCOLL", offset: 1, limit: 2 }),
+      PATH: `${path.join(root, "node_modules/.bin")}:${process.env.PATH}`, JUPYTER_PATH: path.join(root, ".venv/share/jupyter") },
     encoding: "utf8",
     timeout: 230_000,
   });
@@ -28,4 +33,13 @@ test("in a real tslab kernel: interrupt stops a pipeline, the kernel lives on, s
   assert.ok(progress.slice(1).every((m) => m.type === "update_display_data" && m.display_id === progress[0].display_id), "updated in place");
   assert.equal(progress[progress.length - 1].state, "DONE", "ends as a summary");
   assert.ok(msgs.some((m) => m.mimes.includes("application/vnd.beamlab.pcollection.v1+json")), "then the table");
+  // The extension's requests, as it sends them, answer with a reply payload and no error.
+  const { inspect, page } = seen.requests;
+  assert.equal(inspect.status, "ok", inspect.stderr);
+  assert.equal(inspect.replies[0].ok, true);
+  assert.ok(inspect.replies[0].pipelines.some((p: { pcollections: { varName: string }[] }) => p.pcollections.some((c) => c.varName === "few")));
+  assert.equal(page.status, "ok", page.stderr);
+  assert.equal(page.replies[0].ok, true);
+  assert.equal(page.replies[0].page.offset, 1);
+  assert.deepEqual(page.replies[0].page.rows.map((r: { element: number }) => r.element), [20, 30]);
 });

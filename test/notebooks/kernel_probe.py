@@ -6,6 +6,7 @@ iopub messages of a slow show (progress displays and in-place updates). Prints o
 object with what it saw.
 """
 import json
+import os
 import sys
 import time
 
@@ -77,6 +78,17 @@ await beam.show(medium, { n: 3 });
             for m in msgs if m["type"] in ("display_data", "update_display_data")
         ],
     }
+    # The extension's own request code (from protocol.ts, passed in by the test).
+    time.sleep(0.5)
+    status, msgs, _ = run('const p3 = new beam.Pipeline();\nconst few = p3.apply("Create", beam.Create([10, 20, 30, 40]));\nawait beam.show(few);')
+    table = next(m["content"]["data"]["application/vnd.beamlab.pcollection.v1+json"] for m in msgs if m["type"] == "display_data")
+    replies = {}
+    for kind in ("inspect", "page"):
+        code = os.environ["BEAMLAB_" + kind.upper() + "_CODE"].replace("PIPELINE", table["pipeline"]["id"]).replace("PCOLL", table["pcollection"])
+        status, msgs, _ = run(code)
+        data = [m["content"]["data"].get("application/vnd.beamlab.reply.v1+json") for m in msgs if m["type"] == "display_data"]
+        replies[kind] = {"status": status, "replies": data, "stderr": "".join(m["content"].get("text", "") for m in msgs if m["type"] == "stream")}
+    seen["requests"] = replies
 finally:
     kc.stop_channels()
     km.shutdown_kernel(now=True)

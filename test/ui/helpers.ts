@@ -62,21 +62,41 @@ const running = new Set<{ stop(): Promise<void> }>();
  * plus any `extraFiles` (name → content) written into it. Resolves once
  * `/api/status` answers.
  */
-export async function startLab(options: { notebooksDir?: string; extraFiles?: Record<string, string>; timeoutMs?: number } = {}): Promise<Lab> {
+export async function startLab(
+  options: {
+    notebooksDir?: string;
+    extraFiles?: Record<string, string>;
+    timeoutMs?: number;
+    /** Where the temp dir is made (default: the OS temp dir). Inside the repo, `import "beamlab"` resolves. */
+    parentDir?: string;
+    /** Extra environment for the server and its kernels. */
+    env?: Record<string, string>;
+    /** Expose `window.jupyterapp` (page config `exposeAppInBrowser`). */
+    exposeApp?: boolean;
+  } = {},
+): Promise<Lab> {
   if (!existsSync(JUPYTER)) {
     throw new Error(`JupyterLab not found at ${JUPYTER}: run \`node scripts/bootstrap.mjs\` (or set BEAMLAB_JUPYTER).`);
   }
-  const tmp = mkdtempSync(join(tmpdir(), "beamlab-ui-"));
+  if (options.parentDir) mkdirSync(options.parentDir, { recursive: true });
+  const tmp = mkdtempSync(join(options.parentDir ?? tmpdir(), "beamlab-ui-"));
   const rootDir = join(tmp, "notebooks");
   const src = options.notebooksDir ?? join(REPO, "notebooks");
-  if (existsSync(src)) cpSync(src, rootDir, { recursive: true });
+  // Notebooks only: no warehouse files or outputs of earlier runs.
+  if (existsSync(src)) cpSync(src, rootDir, { recursive: true, filter: (p) => !/\.duckdb(\.wal)?$|[\\/](out|\.ipynb_checkpoints)$/.test(p) });
   else mkdirSync(rootDir, { recursive: true });
   for (const [name, content] of Object.entries(options.extraFiles ?? {})) writeFileSync(join(rootDir, name), content);
+
+  // No "get notified about Jupyter news?" toast over the screenshots.
+  const notify = join(tmp, "settings", "@jupyterlab", "apputils-extension");
+  mkdirSync(notify, { recursive: true });
+  writeFileSync(join(notify, "notification.jupyterlab-settings"), JSON.stringify({ fetchNews: "false" }));
 
   const port = await freePort();
   const token = randomBytes(24).toString("hex");
   const env = {
     ...process.env,
+    ...(options.env ?? {}),
     JUPYTER_CONFIG_DIR: join(tmp, "config"),
     JUPYTER_RUNTIME_DIR: join(tmp, "runtime"),
     JUPYTERLAB_SETTINGS_DIR: join(tmp, "settings"),
@@ -94,6 +114,7 @@ export async function startLab(options: { notebooksDir?: string; extraFiles?: Re
     // No "news" and update checks: no network, no popups in screenshots.
     "--LabApp.news_url=",
     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ...(options.exposeApp ? ["--LabApp.expose_app_in_browser=True"] : []),
   ];
   // detached: own process group, so stop() can end the server and its kernels together.
   const proc: ChildProcess = spawn(JUPYTER, args, { env, cwd: rootDir, detached: true, stdio: ["ignore", "pipe", "pipe"] });

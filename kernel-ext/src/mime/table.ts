@@ -38,7 +38,8 @@ function columnWidths(model: TableModel): number[] {
       const cells = model.rowAt(i).cells;
       if (cells) chars = Math.max(chars, cells[ci].text.length + (isExpandable(cells[ci]) ? 2 : 0));
     }
-    return Math.max(72, Math.min(320, chars * 7.5 + 20));
+    // ~7.8px per character of a 13px monospace font, plus padding and border.
+    return Math.max(72, Math.min(320, chars * 8 + 16));
   });
 }
 
