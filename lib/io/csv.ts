@@ -4,9 +4,10 @@
  */
 import { error, PipelineError } from "../errors";
 import type { PBegin, PCollection } from "../pipeline/pvalue";
-import { PTransform, type ExpandContext } from "../pipeline/transform";
+import type { PTransform } from "../pipeline/transform";
 import { csvParser } from "./csv-parser";
 import { matchFiles } from "./files";
+import { Read } from "./read-write";
 import { coerce, parseSchema, type FieldSchema, type SchemaRow, type TableSchema } from "./schema";
 import type { IOContext, Source } from "./source-sink";
 
@@ -86,19 +87,6 @@ class CsvSource implements Source<Record<string, unknown>> {
   }
 }
 
-class ReadFromCsvTransform<T> extends PTransform<PBegin, PCollection<T>> {
-  readonly name = "ReadFromCsv";
-  constructor(private readonly source: CsvSource) {
-    super();
-  }
-  expand(_: PBegin, ctx: ExpandContext): PCollection<T> {
-    return ctx.primitive({ kind: "Read", source: this.source as Source<unknown> });
-  }
-  params() {
-    return this.source.describe();
-  }
-}
-
 /**
  * Records from CSV files with a header row. Empty fields are null. With a schema, values
  * are typed and the record type follows the schema at compile time.
@@ -111,5 +99,5 @@ export function ReadFromCsv<const S extends string>(path: string, opts: ReadFrom
 export function ReadFromCsv(path: string, opts?: ReadFromCsvOptions<TableSchema>): PTransform<PBegin, PCollection<CsvRow>>;
 export function ReadFromCsv(path: string, opts: ReadFromCsvOptions<TableSchema> = {}): PTransform<PBegin, PCollection<any>> {
   if (typeof path !== "string" || !path) error("ReadFromCsv needs a file path or glob pattern", { hint: 'write beam.io.ReadFromCsv("data/input.csv").' });
-  return new ReadFromCsvTransform(new CsvSource(path, opts));
+  return new Read("ReadFromCsv", new CsvSource(path, opts));
 }

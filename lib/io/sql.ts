@@ -4,9 +4,10 @@
  */
 import { error } from "../errors";
 import type { PBegin, PCollection } from "../pipeline/pvalue";
-import { PTransform, type ExpandContext } from "../pipeline/transform";
+import type { PTransform } from "../pipeline/transform";
 import { streamQuery, withConnection } from "../warehouse/duckdb";
 import { defaultWarehousePath, rowToText, splitTableName, writeTextRows, type CreateDisposition, type WriteDisposition } from "../warehouse/warehouse";
+import { Read, Write } from "./read-write";
 import { parseSchema, type SchemaRow, type TableSchema } from "./schema";
 import type { IOContext, Sink, SinkWriter, Source } from "./source-sink";
 
@@ -45,19 +46,6 @@ class SqlSource implements Source<Record<string, unknown>> {
   }
 }
 
-class ReadFromSQLTransform<T> extends PTransform<PBegin, PCollection<T>> {
-  readonly name = "ReadFromSQL";
-  constructor(private readonly source: SqlSource) {
-    super();
-  }
-  expand(_: PBegin, ctx: ExpandContext): PCollection<T> {
-    return ctx.primitive({ kind: "Read", source: this.source as Source<unknown> });
-  }
-  params() {
-    return this.source.describe();
-  }
-}
-
 /**
  * The rows of a warehouse query, as records. Give the row type to type the fields.
  *
@@ -67,7 +55,7 @@ class ReadFromSQLTransform<T> extends PTransform<PBegin, PCollection<T>> {
  */
 export function ReadFromSQL<T = Record<string, unknown>>(opts: ReadFromSQLOptions): PTransform<PBegin, PCollection<T>> {
   if (!opts || typeof opts.query !== "string" || !opts.query.trim()) error("ReadFromSQL needs a query", { hint: 'write beam.io.ReadFromSQL({ query: "SELECT * FROM dataset.table" }).' });
-  return new ReadFromSQLTransform<T>(new SqlSource(opts));
+  return new Read<T>("ReadFromSQL", new SqlSource(opts));
 }
 
 /** Options of WriteToTable (BigQuery's WriteToBigQuery). */
@@ -111,19 +99,6 @@ class TableSink implements Sink<unknown, string> {
   }
 }
 
-class WriteToTableTransform<T> extends PTransform<PCollection<T>, PCollection<string>> {
-  readonly name = "WriteToTable";
-  constructor(private readonly sink: TableSink) {
-    super();
-  }
-  expand(_: PCollection<T>, ctx: ExpandContext): PCollection<string> {
-    return ctx.primitive({ kind: "Write", sink: this.sink as Sink<unknown, unknown> });
-  }
-  params() {
-    return this.sink.describe();
-  }
-}
-
 /**
  * Writes records to a warehouse table with a declared schema. A row that does not fit the
  * schema fails the run naming the row and the column, and the table is left as it was.
@@ -140,5 +115,5 @@ export function WriteToTable(opts: WriteToTableOptions<TableSchema>): PTransform
   if (!opts || !opts.table || !opts.schema) error("WriteToTable needs a table and a schema", { hint: 'write beam.io.WriteToTable({ table: "dataset.table", schema: "name:STRING,..." }).' });
   splitTableName(opts.table);
   parseSchema(opts.schema);
-  return new WriteToTableTransform(new TableSink(opts));
+  return new Write<any, string>("WriteToTable", new TableSink(opts) as Sink<unknown, unknown>);
 }

@@ -4,8 +4,9 @@
 import * as fs from "node:fs";
 import { error } from "../errors";
 import type { PBegin, PCollection } from "../pipeline/pvalue";
-import { PTransform, type ExpandContext } from "../pipeline/transform";
+import type { PTransform } from "../pipeline/transform";
 import { AtomicFile, matchFiles, readLines, shardName } from "./files";
+import { Read, Write } from "./read-write";
 import type { IOContext, Sink, SinkWriter, Source } from "./source-sink";
 
 class TextSource implements Source<string> {
@@ -18,19 +19,6 @@ class TextSource implements Source<string> {
   }
 }
 
-class ReadFromTextTransform extends PTransform<PBegin, PCollection<string>> {
-  readonly name = "ReadFromText";
-  constructor(private readonly source: TextSource) {
-    super();
-  }
-  expand(_: PBegin, ctx: ExpandContext): PCollection<string> {
-    return ctx.primitive({ kind: "Read", source: this.source });
-  }
-  params() {
-    return this.source.describe();
-  }
-}
-
 /**
  * The lines of the files matching `pattern` (a path or a glob such as `data/*.txt`), without
  * their line endings.
@@ -40,7 +28,7 @@ class ReadFromTextTransform extends PTransform<PBegin, PCollection<string>> {
  */
 export function ReadFromText(pattern: string): PTransform<PBegin, PCollection<string>> {
   if (typeof pattern !== "string" || !pattern) error("ReadFromText needs a file path or glob pattern", { hint: 'write beam.io.ReadFromText("data/input.txt").' });
-  return new ReadFromTextTransform(new TextSource(pattern));
+  return new Read<string>("ReadFromText", new TextSource(pattern));
 }
 
 /** Options of WriteToText, as in Beam. */
@@ -92,19 +80,6 @@ class TextSink implements Sink<unknown, string> {
   }
 }
 
-class WriteToTextTransform extends PTransform<PCollection<unknown>, PCollection<string>> {
-  readonly name = "WriteToText";
-  constructor(private readonly sink: TextSink) {
-    super();
-  }
-  expand(_: PCollection<unknown>, ctx: ExpandContext): PCollection<string> {
-    return ctx.primitive({ kind: "Write", sink: this.sink });
-  }
-  params() {
-    return this.sink.describe();
-  }
-}
-
 /**
  * Writes each element as a line to Beam-style shard files (`prefix-00000-of-00001`),
  * strings as they are and records as JSON. Files appear only when the whole pipeline
@@ -118,7 +93,8 @@ export function WriteToText(prefix: string, opts: WriteToTextOptions = {}): PTra
   const numShards = opts.numShards ?? 1;
   if (!Number.isInteger(numShards) || numShards < 1) error(`numShards must be a positive integer, got ${opts.numShards}`, { hint: "use numShards: 1 for a single file." });
   if (fs.existsSync(prefix) && fs.statSync(prefix).isDirectory()) error(`${prefix} is a directory`, { hint: 'give a file prefix inside it, e.g. "out/result.txt".' });
-  return new WriteToTextTransform(
+  return new Write<any, string>(
+    "WriteToText",
     new TextSink(prefix, { numShards, shardNameTemplate: opts.shardNameTemplate ?? "-SSSSS-of-NNNNN", fileNameSuffix: opts.fileNameSuffix ?? "" }),
   );
 }
