@@ -152,7 +152,7 @@ function line(label, status) {
  * on; `outputs` are paths that must still exist for the cache to hold.
  * `run()` may return extra outputs discovered while running.
  */
-function step(name, label, { inputs, outputs = [], valid = () => true, run }) {
+function step(name, label, { inputs, outputs = [], valid = () => true, run, rehashAfterRun = false }) {
   const key = inputs();
   const stamp = readStamp(name);
   const stillThere = (stamp?.outputs ?? outputs).every((p) => fs.existsSync(path.join(ROOT, p)));
@@ -174,8 +174,9 @@ function step(name, label, { inputs, outputs = [], valid = () => true, run }) {
     throw err;
   }
   const extraOutputs = (note && note.outputs) || [];
-  // Recompute: the step itself may have changed its inputs (npm ci rewrites node_modules).
-  writeStamp(name, { hash: inputs(), outputs: [...outputs, ...extraOutputs], at: new Date().toISOString() });
+  // Stamp what was built: the inputs as they were before the run, so an edit made while
+  // the step ran is seen next time; only a step that rewrites its own inputs (npm) rehashes.
+  writeStamp(name, { hash: rehashAfterRun ? inputs() : key, outputs: [...outputs, ...extraOutputs], at: new Date().toISOString() });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   line(label, `ok (${secs}s${note && note.message ? `, ${note.message}` : ""})`);
 }
@@ -237,6 +238,7 @@ const NATIVE_CHECK =
   "}";
 
 step("npm", "npm ci", {
+  rehashAfterRun: true,
   inputs: () => hash(fileHash(path.join(ROOT, "package-lock.json")), process.versions.modules, process.platform, process.arch),
   outputs: ["node_modules/.package-lock.json"],
   run() {
@@ -442,6 +444,9 @@ if (SKIP_VENV) {
         hash(
           venvKey(),
           treeSignature(extDir, (p) => !p.endsWith(".tsbuildinfo") && !p.includes(".egg-info"), generated),
+          // The extension compiles the wire format in (kernel-ext/src imports it), so a
+          // protocol change must rebuild it too.
+          fileHash(path.join(ROOT, "lib", "display", "protocol.ts")),
         ),
       run() {
         sh(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "./kernel-ext"]);

@@ -22,4 +22,10 @@ export interface IBeamlabContext {
   openTable(payload: PCollectionPayload, model: KernelModel | null): void;
   /** Fetches the first page of a PCollection from the kernel and opens it in the main area. */
   openPCollection(req: OpenPCollectionRequest, model: KernelModel | null): void;
+  /**
+   * Inserts a new code cell holding `code` below the cell whose output contains `node`
+   * (else below the active cell of the current notebook). Resolves to false when there
+   * is no notebook to insert into.
+   */
+  insertCodeBelow(node: HTMLElement, code: string): Promise<boolean>;
 }

@@ -80,12 +80,12 @@ function activate(
       return modelOf(owner ?? tracker.currentWidget);
     },
     openTable(payload: PCollectionPayload, model: KernelModel | null): void {
-      const view = createTableView(payload, model);
+      const view = createTableView(payload, model, insertCodeBelow);
       addMain(view, payload.label);
     },
     openPCollection(req: OpenPCollectionRequest, model: KernelModel | null): void {
       const saved = model?.sample(req.pipeline, req.pcollection) ?? null;
-      const view = createTableView(null, model);
+      const view = createTableView(null, model, insertCodeBelow);
       addMain(view, req.label);
       if (!model || !model.kernel) {
         if (saved) view.setPayload(saved);
@@ -105,8 +105,25 @@ function activate(
           view.setMessage(err instanceof Error ? err.message : String(err));
         });
     },
+    insertCodeBelow: (node, code) => insertCodeBelow(node, code),
   };
 
+  const insertCodeBelow = async (node: HTMLElement, code: string): Promise<boolean> => {
+    const panel = tracker?.find((p) => p.node.contains(node)) ?? tracker?.currentWidget ?? null;
+    if (!panel || panel.isDisposed) return false;
+    const nb = panel.content;
+    const index = nb.widgets.findIndex((c) => c.node.contains(node));
+    if (index >= 0) nb.activeCellIndex = index;
+    // The notebook commands act on the tracker's current notebook.
+    app.shell.activateById(panel.id);
+    nb.mode = "command";
+    await app.commands.execute("notebook:insert-cell-below");
+    const cell = nb.activeCell;
+    if (!cell || cell.model.type !== "code" || cell.model.sharedModel.getSource() !== "") return false;
+    cell.model.sharedModel.setSource(code);
+    cell.node.scrollIntoView({ block: "nearest" });
+    return true;
+  };
   const addMain = (content: ReturnType<typeof createTableView>, label: string): void => {
     const w = new MainAreaWidget({ content });
     w.id = `beamlab-table-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;

@@ -88,6 +88,8 @@ export interface PCollectionPayload {
   total: number | null;
   /** Code the front end may execute in the kernel to fetch more rows (see {@link PageRequest}). */
   pageCode: string | null;
+  /** Variable name the PCollection is bound to in the notebook, when known (for generated code). */
+  varName?: string | null;
 }
 
 export interface GraphNode {

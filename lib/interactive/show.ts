@@ -7,6 +7,7 @@ import { elementsOf } from "../collect";
 import { DISPLAY_SYMBOL, isDisplayable } from "../display/displayable";
 import { displayBundle } from "../display/emit";
 import { graphBundle } from "../display/graph";
+import { PCOLLECTION_MIME, type PCollectionPayload } from "../display/protocol";
 import { tableBundle } from "../display/table";
 import { Pipeline } from "../pipeline/pipeline";
 import { PCollection } from "../pipeline/pvalue";
@@ -33,10 +34,14 @@ export function knownCounts(p: Pipeline): Map<string, number> {
 export async function pcollectionBundle(pcoll: PCollection<unknown>, opts: ShowOptions = {}): Promise<Record<string, unknown>> {
   const elements = await elementsOf(pcoll);
   const names = variableNames();
-  return tableBundle(
+  const bundle = tableBundle(
     { label: names.get(pcoll.id) ? `${names.get(pcoll.id)} (${pcoll.label})` : pcoll.label, pipeline: { id: pcoll.pipeline.id, name: names.get(pcoll.pipeline.id) ?? pcoll.pipeline.name }, pcollection: pcoll.id, elements, total: elements.length },
     opts,
   );
+  // The extension writes code with this name (quick charts of a column).
+  const varName = names.get(pcoll.id);
+  if (varName) (bundle[PCOLLECTION_MIME] as PCollectionPayload).varName = varName;
+  return bundle;
 }
 
 /** The display bundle of an arquero table. */

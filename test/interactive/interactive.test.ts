@@ -113,6 +113,23 @@ test("show bundles carry our MIME type, escaped HTML and text, with counts and t
   assert.match(bundle["text/plain"] as string, /1 elements/);
 });
 
+test("a shown PCollection's payload carries the notebook variable it is bound to", async () => {
+  const p = new beam.Pipeline({ runner: "interactive" });
+  const teachers = p.apply("Create", beam.Create([{ dept: "cs" }]));
+  const g = globalThis as { __tslab__?: unknown };
+  const saved = g.__tslab__;
+  try {
+    g.__tslab__ = { exports: { teachers } };
+    const named = (await bundleOf(teachers))[PCOLLECTION_MIME] as PCollectionPayload;
+    assert.equal(named.varName, "teachers");
+    assert.match(named.label, /^teachers \(/);
+    g.__tslab__ = { exports: {} };
+    assert.equal(((await bundleOf(teachers))[PCOLLECTION_MIME] as PCollectionPayload).varName, undefined);
+  } finally {
+    g.__tslab__ = saved;
+  }
+});
+
 test("grouped values display as groups", async () => {
   const p = new beam.Pipeline({ runner: "interactive" });
   const groups = p.apply("Create", beam.Create([["a", 1], ["a", 2], ["b", 3]] as [string, number][])).apply("Group", beam.GroupByKey());

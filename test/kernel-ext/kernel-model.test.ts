@@ -132,3 +132,16 @@ test("a kernel change forgets the pipelines", async () => {
   assert.equal(m.pipelines.length, 0, "unknown versions are ignored");
   m.dispose();
 });
+
+test("a page from the kernel gets the variable name the graph gave its PCollection", async () => {
+  const s = new FakeSession();
+  const m = new KernelModel(s, { debounceMs: 5 });
+  s.runCell("cell-1", [{ [GRAPH_MIME]: graph }]);
+  const page = { version: 1 as const, pipeline: { id: "p1", name: "wc" }, label: "lines (Read)", pcollection: "c1", columns: [], shape: "element" as const, rows: [], offset: 0, total: 0, pageCode: null };
+  s.kernel.answer = () => ({ version: 1, ok: true, kind: "page", page: { ...page } });
+  assert.equal((await m.requestPage({ pipeline: "p1", pcollection: "c1", offset: 0, limit: 10 })).varName, "lines");
+  // Unknown PCollection: no name is made up.
+  s.kernel.answer = () => ({ version: 1, ok: true, kind: "page", page: { ...page, pcollection: "c9" } });
+  assert.equal((await m.requestPage({ pipeline: "p1", pcollection: "c9", offset: 0, limit: 10 })).varName, undefined);
+  m.dispose();
+});

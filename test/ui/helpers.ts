@@ -222,3 +222,57 @@ export async function labextensionList(): Promise<string> {
 export async function stopAll(): Promise<void> {
   await Promise.allSettled([...running].map((r) => r.stop()));
 }
+
+// ------------------------------------------------------------ live-notebook helpers
+
+/** Runs `fn` (a function body; `app` is `window.jupyterapp`) in the page. Needs `exposeApp`. */
+export function inApp<T>(page: Page, fn: string): Promise<T> {
+  return page.evaluate(`(async () => { const app = window.jupyterapp; ${fn} })()`) as Promise<T>;
+}
+
+/** Waits until the current notebook's kernel reports idle. */
+export async function waitKernelIdle(page: Page, timeoutMs = 60000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const app = (globalThis as any).jupyterapp;
+      const k = app?.shell?.currentWidget?.sessionContext?.session?.kernel;
+      return !!k && k.status === "idle";
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 200 },
+  );
+}
+
+/** Text of the error / stderr outputs in the notebook (empty when none). */
+export function errorOutputs(page: Page): Promise<string[]> {
+  return page
+    .locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"], .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    .allTextContents();
+}
+
+/** Appends a code cell at the end of the current notebook and runs it to completion. */
+export function runNewCell(page: Page, code: string): Promise<boolean> {
+  return inApp<boolean>(page, `
+    const nb = app.shell.currentWidget.content;
+    nb.activeCellIndex = nb.widgets.length - 1;
+    nb.mode = "command";
+    await app.commands.execute("notebook:insert-cell-below");
+    nb.activeCell.model.sharedModel.setSource(${JSON.stringify(code)});
+    return await app.commands.execute("notebook:run-cell");
+  `);
+}
+
+/**
+ * Records the kernel websocket traffic of a page as text (JupyterLab 4 sends binary
+ * frames whose JSON parts are readable as UTF-8), to prove a request reached the kernel.
+ */
+export function recordKernelFrames(page: Page): { sent: string[]; received: string[] } {
+  const log = { sent: [] as string[], received: [] as string[] };
+  const text = (p: string | Buffer) => (typeof p === "string" ? p : p.toString("utf8"));
+  page.on("websocket", (ws) => {
+    if (!/\/api\/kernels\//.test(ws.url())) return;
+    ws.on("framesent", (f) => log.sent.push(text(f.payload)));
+    ws.on("framereceived", (f) => log.received.push(text(f.payload)));
+  });
+  return log;
+}

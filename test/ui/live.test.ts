@@ -16,7 +16,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { HOSTILE } from "./fixtures";
-import { ARTIFACTS, REPO, launchBrowser, openLab, screenshot, startLab, stopAll, type Lab } from "./helpers";
+import {
+  ARTIFACTS,
+  REPO,
+  errorOutputs as errorOutputsOf,
+  inApp as inAppOf,
+  launchBrowser,
+  openLab,
+  recordKernelFrames,
+  runNewCell as runNewCellOf,
+  screenshot,
+  startLab,
+  stopAll,
+  waitKernelIdle as waitIdleOf,
+  type Lab,
+} from "./helpers";
 
 const NOTEBOOK = "03-teacher.ipynb";
 let lab: Lab;
@@ -24,6 +38,7 @@ let browser: Browser;
 let page: Page;
 let whDir: string;
 const dialogs: string[] = [];
+let frames: { sent: string[]; received: string[] };
 
 before(async () => {
   // A private warehouse with the college staging tables (what 02-ingest would load).
@@ -41,6 +56,7 @@ before(async () => {
   });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  frames = recordKernelFrames(page);
   // alert() from an injected <img onerror> would show up here: any dialog fails the run.
   page.on("dialog", (d) => {
     dialogs.push(d.message());
@@ -53,39 +69,10 @@ after(async () => {
   if (whDir) rmSync(whDir, { recursive: true, force: true });
 });
 
-/** Runs `fn(app)` in the page with `window.jupyterapp`. */
-function inApp<T>(fn: string): Promise<T> {
-  return page.evaluate(`(async () => { const app = window.jupyterapp; ${fn} })()`) as Promise<T>;
-}
-
-async function waitKernelIdle(timeoutMs = 60000): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const app = (globalThis as any).jupyterapp;
-      const k = app?.shell?.currentWidget?.sessionContext?.session?.kernel;
-      return !!k && k.status === "idle";
-    },
-    undefined,
-    { timeout: timeoutMs, polling: 200 },
-  );
-}
-
-/** Text of the error outputs in the notebook (empty when none). */
-async function errorOutputs(): Promise<string[]> {
-  return page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"], .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').allTextContents();
-}
-
-/** Appends a code cell at the end of the current notebook and runs it to completion. */
-async function runNewCell(code: string): Promise<boolean> {
-  return inApp<boolean>(`
-    const nb = app.shell.currentWidget.content;
-    nb.activeCellIndex = nb.widgets.length - 1;
-    nb.mode = "command";
-    await app.commands.execute("notebook:insert-cell-below");
-    nb.activeCell.model.sharedModel.setSource(${JSON.stringify(code)});
-    return await app.commands.execute("notebook:run-cell");
-  `);
-}
+const inApp = <T>(fn: string): Promise<T> => inAppOf<T>(page, fn);
+const waitKernelIdle = (timeoutMs = 60000): Promise<void> => waitIdleOf(page, timeoutMs);
+const errorOutputs = (): Promise<string[]> => errorOutputsOf(page);
+const runNewCell = (code: string): Promise<boolean> => runNewCellOf(page, code);
 
 function assertSafe(): Promise<void> {
   return (async () => {
@@ -159,12 +146,26 @@ test("clicking a graph node opens the PCollection's rows in the main area", asyn
   await node.waitFor({ state: "visible" });
   await graph.screenshot({ path: join(ARTIFACTS, "live-graph.png") });
   const tabsBefore = await page.locator("#jp-main-dock-panel .lm-TabBar-tab").count();
+  const sentBefore = frames.sent.length;
+  const receivedBefore = frames.received.length;
   await node.click();
   await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll("#jp-main-dock-panel .lm-TabBar-tab").length > n, tabsBefore);
   const opened = page.locator("#jp-main-dock-panel .bl-Table.bl-mod-fill:visible").last();
   await opened.locator(".bl-Table-body .bl-Table-row").first().waitFor({ state: "visible", timeout: 30000 });
-  // NOTE: the rows may come from the sample saved in the output: paging from the live
-  // kernel currently fails ("The kernel did not answer"), so that is not asserted here.
+  // The rows came from a page request answered by the live kernel: the request went out
+  // on the kernel channel, a successful page reply came back, and the table shows no
+  // error (on failure it falls back to the saved sample *with* the error as its status).
+  await page.waitForFunction(() => {
+    const t = [...(globalThis as any).document.querySelectorAll("#jp-main-dock-panel .bl-Table.bl-mod-fill")].pop();
+    return !!t && t.querySelector(".bl-Table-status").textContent === "";
+  }, undefined, { timeout: 30000 });
+  const pageRequests = frames.sent.slice(sentBefore).filter((f) => f.includes("__beamlab") && f.includes("?.page("));
+  assert.ok(pageRequests.length >= 1, "no page request was sent to the kernel");
+  assert.ok(
+    frames.received.slice(receivedBefore).some((f) => f.includes("application/vnd.beamlab.reply.v1+json") && /"kind":\s*"page"/.test(f) && /"ok":\s*true/.test(f)),
+    "no successful page reply from the kernel",
+  );
+  assert.equal((await opened.locator(".bl-Table-status").textContent()) ?? "", "");
   assert.match((await opened.locator(".bl-Table-title").textContent()) ?? "", /teachers/);
   assert.match((await opened.locator(".bl-Table-count").textContent()) ?? "", /showing [\d,]+ of [\d,]+/);
   const headers = await opened.locator('[role="columnheader"] .bl-Table-colname').allTextContents();
@@ -205,8 +206,13 @@ test("a large PCollection embeds only part of its rows; hostile strings stay tex
   // The hostile string in a table cell, as text.
   assert.ok((await table.locator(".bl-Table-text", { hasText: HOSTILE }).count()) >= 1);
 
-  // Paging past the embedded rows (row 4999 fetched from the kernel) is not asserted:
-  // the current kernel-ext build gets no reply to its page request (see report).
+  // Nothing past the embedded rows is in the DOM yet.
+  const lastRow = table.locator('.bl-Table-body [role="gridcell"][data-col="0"]', { hasText: /^4999$/ });
+  assert.equal(await lastRow.count(), 0);
+  // Scrolling to the bottom pages the missing rows in from the kernel: row i=4999.
+  await table.locator(".bl-Table-scroller").evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await lastRow.waitFor({ state: "visible", timeout: 30000 });
+  assert.equal(((await table.locator(".bl-Table-status").textContent()) ?? "").trim(), "");
   await table.screenshot({ path: join(ARTIFACTS, "live-big-table.png") });
 
   // The hostile label: in the second table's title and in a graph node.

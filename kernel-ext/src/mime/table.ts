@@ -11,6 +11,7 @@ import { PCOLLECTION_MIME, type PCollectionPayload } from "../../../lib/display/
 import type { IBeamlabContext } from "../context";
 import { copyToClipboard, h } from "../dom";
 import type { KernelModel } from "../model/kernel-model";
+import { quickChart } from "../model/chart-code";
 import { asPCollectionPayload } from "../model/payloads";
 import { TableModel, columnTypeLabel, formatCount } from "../model/table-model";
 import { copyText, isExpandable, isMissing, type DecodedValue } from "../model/values";
@@ -27,12 +28,17 @@ export interface TableViewOptions {
   getModel: () => KernelModel | null;
   /** Fixed grid viewport height; default grows with the rows up to 380px. */
   fill?: boolean;
+  /**
+   * Inserts code into a new cell below the output (quick charts). Without it the
+   * quick-chart buttons are disabled.
+   */
+  insertCode?: (node: HTMLElement, code: string) => Promise<boolean>;
 }
 
 /** Column width in px from header and sampled text lengths; a guess good enough for a grid. */
 function columnWidths(model: TableModel): number[] {
   return model.columns.map((c, ci) => {
-    let chars = c.name.length + columnTypeLabel(c).length + 3;
+    let chars = c.name.length + columnTypeLabel(c).length + 6; // + sort mark and chart button
     const n = Math.min(model.viewLength, 200);
     for (let i = 0; i < n; i++) {
       const cells = model.rowAt(i).cells;
@@ -49,6 +55,7 @@ function columnWidths(model: TableModel): number[] {
  */
 export class TableView extends Widget implements IRenderMime.IRenderer {
   private model: TableModel | null = null;
+  private payload: PCollectionPayload | null = null;
   private readonly win: VirtualWindow;
   private readonly titleEl = h("span", "bl-Table-title");
   private readonly countEl = h("span", "bl-Table-count");
@@ -111,6 +118,7 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
   /** Shows a payload (replacing anything shown before). */
   setPayload(payload: PCollectionPayload): void {
     this.model = new TableModel(payload);
+    this.payload = payload;
     this.addClass("bl-mod-loaded");
     const pipe = payload.pipeline ? ` · ${payload.pipeline.name}` : "";
     this.titleEl.textContent = `${payload.label}${pipe}`;
@@ -159,11 +167,55 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
       const type = h("span", "bl-Table-coltype", columnTypeLabel(c));
       const arrow = h("span", "bl-Table-sortmark");
       arrow.setAttribute("aria-hidden", "true");
-      cell.append(name, type, arrow);
+      cell.append(name, type, arrow, this.chartButton(ci));
       cell.title = `${c.name}: ${columnTypeLabel(c)} — click or press Enter to sort`;
       this.headRow.append(cell);
     });
     this.updateSortMarks();
+  }
+
+  /**
+   * The quick-chart button of a column header: inserts the `beam.chart(...)` code for the
+   * column into a new cell. Disabled (but focusable, so the reason can be read) when no
+   * variable name is known or the column cannot be charted.
+   */
+  private chartButton(ci: number): HTMLElement {
+    const column = this.model!.columns[ci];
+    const btn = h("button", "bl-Table-chartBtn", "▥");
+    btn.type = "button";
+    btn.dataset.chartCol = String(ci);
+    btn.setAttribute("aria-label", `Chart ${column.name}`);
+    const action = this.payload ? quickChart(this.payload, column) : { ok: false as const, reason: "No data." };
+    if (!action.ok) {
+      btn.setAttribute("aria-disabled", "true");
+      btn.title = action.reason;
+    } else if (!this.options.insertCode) {
+      btn.setAttribute("aria-disabled", "true");
+      btn.title = "Quick charts insert code into a notebook; there is no notebook here.";
+    } else {
+      btn.title = `${action.description}:\n${action.code}`;
+    }
+    btn.setAttribute("aria-description", btn.title);
+    return btn;
+  }
+
+  private async onChartButton(btn: HTMLElement): Promise<void> {
+    const ci = Number(btn.dataset.chartCol);
+    const column = this.model?.columns[ci];
+    if (!column || !this.payload) return;
+    const action = quickChart(this.payload, column);
+    if (!action.ok) {
+      this.statusEl.textContent = action.reason;
+      return;
+    }
+    if (!this.options.insertCode) {
+      this.statusEl.textContent = btn.title;
+      return;
+    }
+    const ok = await this.options.insertCode(this.node, action.code).catch(() => false);
+    this.statusEl.textContent = ok
+      ? `Inserted a new cell below: ${action.code} — run it to see the chart.`
+      : "Could not insert a cell (is a notebook open?).";
   }
 
   private updateSortMarks(): void {
@@ -305,6 +357,15 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
 
   private onKey(e: KeyboardEvent): void {
     const target = e.target as HTMLElement;
+    if (target.classList?.contains("bl-Table-chartBtn")) {
+      // Our own activation: JupyterLab's notebook shortcuts (Enter = edit mode) must not see it.
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        e.stopPropagation();
+        void this.onChartButton(target);
+      }
+      return;
+    }
     if (!target.dataset || target.dataset.row === undefined) return;
     const row = Number(target.dataset.row);
     const col = Number(target.dataset.col);
@@ -355,6 +416,12 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
   }
 
   private onClick(e: MouseEvent): void {
+    const chart = (e.target as HTMLElement).closest<HTMLElement>(".bl-Table-chartBtn");
+    if (chart && this.headRow.contains(chart)) {
+      e.stopPropagation();
+      void this.onChartButton(chart);
+      return;
+    }
     const cell = (e.target as HTMLElement).closest<HTMLElement>("[data-row]");
     if (!cell || !this.scroller.contains(cell)) return;
     const row = Number(cell.dataset.row);
@@ -446,15 +513,22 @@ export function tableRendererFactory(ctx: IBeamlabContext): IRenderMime.IRendere
     createRenderer: () => {
       // The renderer is created before it is attached, so the owning notebook is found
       // lazily, from the rendered node, when the first page is needed.
-      const view: TableView = new TableView({ getModel: () => ctx.modelFor(view.node) });
+      const view: TableView = new TableView({
+        getModel: () => ctx.modelFor(view.node),
+        insertCode: (node, code) => ctx.insertCodeBelow(node, code),
+      });
       return view;
     },
   };
 }
 
 /** Opens a payload in a table (used by the graph/panel to open in the main area). */
-export function createTableView(payload: PCollectionPayload | null, model: KernelModel | null): TableView {
-  const view = new TableView({ getModel: () => model, fill: true });
+export function createTableView(
+  payload: PCollectionPayload | null,
+  model: KernelModel | null,
+  insertCode?: TableViewOptions["insertCode"],
+): TableView {
+  const view = new TableView({ getModel: () => model, fill: true, insertCode });
   if (payload) view.setPayload(payload);
   return view;
 }

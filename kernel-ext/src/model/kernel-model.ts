@@ -204,11 +204,24 @@ export class KernelModel {
       if (!reply) throw new Error("The kernel did not answer (is the beamlab library imported in this kernel?)");
       if (!reply.ok) throw new Error(reply.error);
       if (reply.kind !== "page") throw new Error("Unexpected reply from the kernel");
-      return reply.page;
+      return this.withVarName(reply.page);
     };
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
     return p;
+  }
+
+  /**
+   * A page with its PCollection's variable name: the kernel's page replies need not carry
+   * one, but graph payloads and inspect replies name PCollections by variable.
+   */
+  private withVarName(page: PCollectionPayload): PCollectionPayload {
+    if (page.varName || !page.pipeline || !page.pcollection) return page;
+    const id = page.pcollection;
+    const known = this.pipelinesById.get(page.pipeline.id)?.pcollections.find((x) => x.id === id)?.varName ?? null;
+    const sampled = this.samples.get(`${page.pipeline.id}/${id}`)?.varName ?? null;
+    const varName = known ?? sampled;
+    return varName ? { ...page, varName } : page;
   }
 
   dispose(): void {

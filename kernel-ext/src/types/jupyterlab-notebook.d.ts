@@ -28,8 +28,17 @@ declare module "@jupyterlab/notebook" {
     readonly cells: { readonly length: number; get(index: number): ICellModelLike };
   }
 
+  /** A cell widget: its model's shared (Yjs) model holds the source text. */
+  export interface CellLike extends Widget {
+    readonly model: { readonly type: string; readonly sharedModel: { getSource(): string; setSource(source: string): void } };
+  }
+
   export interface Notebook extends Widget {
     readonly model: INotebookModelLike | null;
+    readonly widgets: ReadonlyArray<CellLike>;
+    activeCellIndex: number;
+    readonly activeCell: CellLike | null;
+    mode: "command" | "edit";
   }
 
   export interface NotebookPanel extends Widget {

@@ -1,0 +1,186 @@
+/**
+ * Charts against a LIVE tslab kernel, in headless Chromium: JupyterLab's vega renderer
+ * draws `beam.chart(...)` output with a hostile string kept as text (tooltip, axis), and
+ * the table's quick-chart button inserts `beam.chart(...)` code into a new cell below,
+ * which runs and draws a chart. Screenshots go to test-artifacts/chart-*.png.
+ * Tests share one page and run in order.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { Browser, Locator, Page } from "playwright-core";
+import { HOSTILE } from "./fixtures";
+import { ARTIFACTS, REPO, errorOutputs, inApp, launchBrowser, openLab, runNewCell, screenshot, startLab, stopAll, waitKernelIdle, type Lab } from "./helpers";
+
+const NOTEBOOK = "charts.ipynb";
+const notebook = {
+  cells: [{ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source: ['import * as beam from "beamlab";'] }],
+  metadata: { kernelspec: { display_name: "TypeScript", language: "typescript", name: "tslab" }, language_info: { name: "typescript" } },
+  nbformat: 4,
+  nbformat_minor: 5,
+};
+
+let lab: Lab;
+let browser: Browser;
+let page: Page;
+const dialogs: string[] = [];
+
+before(async () => {
+  lab = await startLab({
+    parentDir: ARTIFACTS, // inside the repo: `import "beamlab"` resolves
+    exposeApp: true,
+    notebooksDir: join(ARTIFACTS, "no-such-dir"), // nothing but our notebook
+    extraFiles: { [NOTEBOOK]: JSON.stringify(notebook) },
+    env: { PATH: `${join(REPO, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, JUPYTER_PATH: join(REPO, ".venv", "share", "jupyter") },
+  });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+});
+
+after(async () => {
+  await stopAll();
+});
+
+async function assertSafe(): Promise<void> {
+  assert.deepEqual(dialogs, [], "a dialog fired");
+  assert.equal(await page.evaluate(() => (globalThis as any).document.querySelectorAll('img[src="x"]').length), 0);
+}
+
+/** Waits for a live vega chart in `scope` and checks it drew bars (svg paths or painted canvas pixels). */
+async function assertChartDrawn(scope: Locator): Promise<Locator> {
+  const embed = scope.locator(".vega-embed").first();
+  await embed.waitFor({ state: "visible", timeout: 30000 });
+  const drawing = embed.locator("canvas, svg.marks").first();
+  await drawing.waitFor({ state: "visible", timeout: 30000 });
+  const marks = await drawing.evaluate((el: any) => {
+    if (el.tagName.toLowerCase() === "svg") return el.querySelectorAll(".mark-rect path").length;
+    // Canvas: count pixels in the default bar colour (#4c78a8).
+    const ctx = el.getContext("2d");
+    const { data } = ctx.getImageData(0, 0, el.width, el.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0x4c) < 8 && Math.abs(data[i + 1] - 0x78) < 8 && Math.abs(data[i + 2] - 0xa8) < 8) n++;
+    return n;
+  });
+  assert.ok(marks > 0, "the chart drew no bars");
+  return embed;
+}
+
+test("a notebook with the beamlab import runs on a live tslab kernel", { timeout: 120000 }, async () => {
+  await openLab(page, lab, NOTEBOOK);
+  await page.waitForFunction(() => !!(globalThis as any).jupyterapp?.shell?.currentWidget?.sessionContext, undefined, { timeout: 30000 });
+  await waitKernelIdle(page, 60000);
+  const ok = await inApp<boolean>(page, `return await app.commands.execute("notebook:run-all-cells");`);
+  await waitKernelIdle(page);
+  assert.deepEqual(await errorOutputs(page), []);
+  assert.equal(ok, true);
+});
+
+test("a live vega-lite chart keeps a hostile string as text in its tooltip and axis", { timeout: 90000 }, async () => {
+  const ok = await runNewCell(
+    page,
+    `await beam.show(beam.chart([{ name: ${JSON.stringify(HOSTILE)}, n: 2 }, { name: "b", n: 3 }]).bar({ x: "name", y: "n", tooltip: ["name", "n"] }));`,
+  );
+  await waitKernelIdle(page);
+  assert.deepEqual(await errorOutputs(page), []);
+  assert.equal(ok, true);
+  const cell = page.locator(".jp-Notebook .jp-CodeCell").last();
+  // JupyterLab's own vega-lite renderer, not the static SVG fallback.
+  assert.equal(await cell.locator(".jp-OutputArea-output.jp-RenderedVegaLite").count(), 1);
+  assert.equal(await cell.locator(".jp-OutputArea-output.jp-RenderedSVG").count(), 0);
+  const embed = await assertChartDrawn(cell);
+  const drawing = embed.locator("canvas, svg.marks").first();
+  // JupyterLab 4 draws vega to a <canvas>: axis labels are painted text, not DOM, so
+  // they cannot carry markup (see test-artifacts/chart-live.png); the DOM checks are the
+  // tooltip below and assertSafe().
+
+  // Hover across the plot until the tooltip shows the hostile bar (bars are tall: n = 2 and 3).
+  const box = (await drawing.boundingBox())!;
+  const tooltip = page.locator("#vg-tooltip-element");
+  let found = false;
+  for (let y = box.y + box.height * 0.3; y < box.y + box.height * 0.8 && !found; y += 15) {
+    for (let x = box.x + 10; x < box.x + box.width - 5 && !found; x += 6) {
+      await page.mouse.move(x, y);
+      const text = (await tooltip.count()) ? ((await tooltip.textContent()) ?? "") : "";
+      if (text.includes(HOSTILE) && (await tooltip.isVisible())) found = true;
+    }
+  }
+  assert.ok(found, "no tooltip with the hostile name appeared");
+  assert.equal(await tooltip.locator("img").count(), 0, "the tooltip holds an element from the data");
+  assert.match((await tooltip.textContent()) ?? "", /n:?\s*2$/, "the hostile bar has n = 2");
+  await screenshot(page, "chart-live-tooltip");
+  await embed.screenshot({ path: join(ARTIFACTS, "chart-live.png") });
+  await page.mouse.move(0, 0);
+  await assertSafe();
+});
+
+test("the quick-chart button of a column inserts beam.chart code below the output; it runs", { timeout: 90000 }, async () => {
+  const ok = await runNewCell(
+    page,
+    [
+      `const p = new beam.Pipeline({ name: "staff", runner: "interactive" });`,
+      `const staff = p.apply("Create", beam.Create([{ dept: "cs", year: 1 }, { dept: "cs", year: 2 }, { dept: "math", year: 2 }, { dept: ${JSON.stringify(HOSTILE)}, year: 4 }]));`,
+      `await beam.show(staff);`,
+      `await beam.show([{ dept: "plain array" }]);`,
+    ].join("\n"),
+  );
+  await waitKernelIdle(page);
+  assert.deepEqual(await errorOutputs(page), []);
+  assert.equal(ok, true);
+  const cells = page.locator(".jp-Notebook .jp-CodeCell");
+  const before = await cells.count();
+  const shown = cells.nth(before - 1);
+  const table = shown.locator(".bl-Table").first();
+  await table.locator(".bl-Table-body .bl-Table-row").first().waitFor({ state: "visible" });
+
+  // A table without a variable (a plain array): the action is disabled and says why.
+  const plainBtn = shown.locator(".bl-Table").nth(1).getByRole("button", { name: "Chart dept" });
+  assert.equal(await plainBtn.getAttribute("aria-disabled"), "true");
+  assert.match((await plainBtn.getAttribute("title")) ?? "", /variable/);
+
+  const btn = table.getByRole("button", { name: "Chart dept" });
+  assert.equal(await btn.getAttribute("aria-disabled"), null);
+  assert.match((await btn.getAttribute("title")) ?? "", /beam\.chart\(staff\)\.count\("dept"\)/);
+  const yearBtn = table.getByRole("button", { name: "Chart year" });
+  assert.match((await yearBtn.getAttribute("title")) ?? "", /beam\.chart\(staff\)\.histogram\("year"\)/);
+  // The button does not sort the column.
+  await btn.click();
+  assert.equal(await table.locator('[role="columnheader"]').first().getAttribute("aria-sort"), "none");
+
+  await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll(".jp-Notebook .jp-CodeCell").length > n, before);
+  const sources = await inApp<string[]>(page, `return app.shell.currentWidget.content.widgets.map((c) => c.model.sharedModel.getSource());`);
+  assert.equal(sources.length, before + 1);
+  // New cell directly below the output's cell (the last one), active.
+  assert.equal(sources[before], 'await beam.show(beam.chart(staff).count("dept"));');
+  assert.equal(await inApp<number>(page, `return app.shell.currentWidget.content.activeCellIndex;`), before);
+  assert.match((await table.locator(".bl-Table-status").textContent()) ?? "", /Inserted a new cell below/);
+  await screenshot(page, "chart-quick-inserted");
+
+  // Keyboard: Enter on the year button inserts a histogram cell (below the table's cell again).
+  await yearBtn.focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll(".jp-Notebook .jp-CodeCell").length > n, before + 1);
+  const after = await inApp<string[]>(page, `return app.shell.currentWidget.content.widgets.map((c) => c.model.sharedModel.getSource());`);
+  assert.equal(after[before], 'await beam.show(beam.chart(staff).histogram("year"));');
+  assert.equal(after[before + 1], 'await beam.show(beam.chart(staff).count("dept"));');
+
+  // Run the inserted counts cell: a live chart appears in its output.
+  const ran = await inApp<boolean>(page, `
+    const nb = app.shell.currentWidget.content;
+    nb.activeCellIndex = ${before + 1};
+    nb.mode = "command";
+    return await app.commands.execute("notebook:run-cell");
+  `);
+  await waitKernelIdle(page);
+  assert.deepEqual(await errorOutputs(page), []);
+  assert.equal(ran, true);
+  const chartCell = cells.nth(before + 1);
+  await chartCell.scrollIntoViewIfNeeded();
+  const embed = await assertChartDrawn(chartCell);
+  await embed.screenshot({ path: join(ARTIFACTS, "chart-quick-count.png") });
+  await screenshot(page, "chart-quick-ran");
+  await assertSafe();
+});
