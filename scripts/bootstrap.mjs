@@ -20,6 +20,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { filesBelow } from "./walk.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const STAMPS = path.join(ROOT, ".bootstrap");
@@ -94,30 +95,16 @@ const fileHash = (f) => (fs.existsSync(f) ? createHash("sha256").update(fs.readF
  */
 function treeSignature(dir, keep = () => true, skipDirs = new Set(["node_modules", ".git"]), byContent = false) {
   const out = [];
-  const walk = (d) => {
-    let entries;
+  for (const p of filesBelow(dir, skipDirs)) {
+    if (!keep(p)) continue;
     try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (!skipDirs.has(e.name)) walk(p);
-      } else if ((e.isFile() || e.isSymbolicLink()) && keep(p)) {
-        try {
-          if (byContent) {
-            out.push(`${path.relative(ROOT, p)}:${fileHash(p)}`);
-          } else {
-            const st = fs.statSync(p);
-            out.push(`${path.relative(ROOT, p)}:${st.size}:${st.mtimeMs}`);
-          }
-        } catch { /* vanished */ }
+      if (byContent) out.push(`${path.relative(ROOT, p)}:${fileHash(p)}`);
+      else {
+        const st = fs.statSync(p);
+        out.push(`${path.relative(ROOT, p)}:${st.size}:${st.mtimeMs}`);
       }
-    }
-  };
-  walk(dir);
+    } catch { /* vanished */ }
+  }
   return out.sort().join("\n");
 }
 
@@ -307,30 +294,15 @@ const isTs = (p) => p.endsWith(".ts") || p.endsWith(".tsx") || p.endsWith(".mts"
 function pruneStaleOutputs() {
   let removed = 0;
   for (const dir of TS_DIRS) {
-    const base = path.join(ROOT, "dist", dir);
-    const walk = (d) => {
-      let entries;
-      try {
-        entries = fs.readdirSync(d, { withFileTypes: true });
-      } catch {
-        return;
+    for (const p of filesBelow(path.join(ROOT, "dist", dir), new Set())) {
+      const m = /^(.*)\.(js|js\.map|d\.ts|d\.ts\.map)$/.exec(p);
+      if (!m) continue;
+      const srcBase = path.join(ROOT, path.relative(path.join(ROOT, "dist"), m[1]));
+      if (![".ts", ".tsx"].some((ext) => fs.existsSync(srcBase + ext))) {
+        fs.rmSync(p, { force: true });
+        removed++;
       }
-      for (const e of entries) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) {
-          walk(p);
-          continue;
-        }
-        const m = /^(.*)\.(js|js\.map|d\.ts|d\.ts\.map)$/.exec(p);
-        if (!m) continue;
-        const srcBase = path.join(ROOT, path.relative(path.join(ROOT, "dist"), m[1]));
-        if (![".ts", ".tsx"].some((ext) => fs.existsSync(srcBase + ext))) {
-          fs.rmSync(p, { force: true });
-          removed++;
-        }
-      }
-    };
-    walk(base);
+    }
   }
   return removed;
 }

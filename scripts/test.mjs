@@ -16,31 +16,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { filesBelow } from "./walk.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TEST_DIR = path.join(ROOT, "dist", "test");
 const SERIAL_DIRS = ["notebooks", "ui"].map((d) => path.join(TEST_DIR, d) + path.sep);
 
 function findTests(dir) {
-  const out = [];
-  const walk = (d) => {
-    let entries;
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== "node_modules") walk(p);
-      } else if (e.isFile() && e.name.endsWith(".test.js")) {
-        out.push(p);
-      }
-    }
-  };
-  walk(dir);
-  return out.sort();
+  return filesBelow(dir).filter((p) => p.endsWith(".test.js"));
 }
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith("-"));
