@@ -415,7 +415,8 @@ if (SKIP_VENV) {
       inputs: () =>
         hash(
           venvKey(),
-          treeSignature(extDir, (p) => !p.endsWith(".tsbuildinfo") && !p.includes(".egg-info"), generated),
+          // Files the build itself writes (hatch's _version.py, tsc's buildinfo) are not inputs.
+          treeSignature(extDir, (p) => !p.endsWith(".tsbuildinfo") && !p.includes(".egg-info") && !p.endsWith("_version.py"), generated),
           // The extension compiles the wire format in (kernel-ext/src imports it), so a
           // protocol change must rebuild it too.
           fileHash(path.join(ROOT, "lib", "display", "protocol.ts")),

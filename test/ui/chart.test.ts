@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { HOSTILE } from "./fixtures";
-import { ARTIFACTS, REPO, errorOutputs, inApp, launchBrowser, openLab, runNewCell, screenshot, startLab, stopAll, waitKernelIdle, type Lab } from "./helpers";
+import { ARTIFACTS, REPO, errorOutputs, inApp, launchBrowser, openLab, runNewCell, screenshot, startLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
 
 const NOTEBOOK = "charts.ipynb";
 const notebook = {
@@ -34,11 +34,7 @@ before(async () => {
     env: { PATH: `${join(REPO, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, JUPYTER_PATH: join(REPO, ".venv", "share", "jupyter") },
   });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on("dialog", (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  page = await watchedPage(browser, dialogs);
 });
 
 after(async () => {

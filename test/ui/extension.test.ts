@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { HOSTILE, fixtureNotebook } from "./fixtures";
-import { labextensionList, launchBrowser, openLab, screenshot, startLab, stopAll, type Lab } from "./helpers";
+import { labextensionList, launchBrowser, openLab, screenshot, startLab, stopAll, type Lab, watchedPage } from "./helpers";
 
 let lab: Lab;
 let browser: Browser;
@@ -18,12 +18,8 @@ const dialogs: string[] = [];
 before(async () => {
   lab = await startLab({ extraFiles: { "beamlab-fixture.ipynb": fixtureNotebook() } });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   // alert() from an injected <img onerror> would show up here.
-  page.on("dialog", (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
+  page = await watchedPage(browser, dialogs);
 });
 
 after(async () => {

@@ -199,6 +199,19 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Saves a full-page screenshot to test-artifacts/<name>.png and returns its path. */
+/**
+ * A new page that records every dialog into `dialogs` and dismisses it: an alert() from
+ * markup injected through data would land there, so tests assert it stays empty.
+ */
+export async function watchedPage(browser: Browser, dialogs: string[], width = 1400): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 1000 } });
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return page;
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, "_")}.png`);

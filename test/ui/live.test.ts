@@ -30,6 +30,7 @@ import {
   stopAll,
   waitKernelIdle as waitIdleOf,
   type Lab,
+  watchedPage,
 } from "./helpers";
 
 const NOTEBOOK = "03-teacher.ipynb";
@@ -55,13 +56,8 @@ before(async () => {
     },
   });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  page = await watchedPage(browser, dialogs, 1500);
   frames = recordKernelFrames(page);
-  // alert() from an injected <img onerror> would show up here: any dialog fails the run.
-  page.on("dialog", (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
 });
 
 after(async () => {
