@@ -114,6 +114,8 @@ export function findUserFrame(err: Error): string | null {
     const file = m[1].replace(/^at\s+/, "").trim();
     if (file.startsWith("node:") || file.includes("node_modules") || file.startsWith(LIB_DIR)) continue;
     if (file.startsWith("internal/")) continue;
+    // tslab runs cells through vm: the position is in the cell as compiled to JavaScript.
+    if (file.startsWith("evalmachine.")) return `a notebook cell (line ${m[2]} of the cell compiled to JavaScript)`;
     return `${file}:${m[2]}:${m[3]}`;
   }
   return null;
