@@ -19,7 +19,8 @@ function kernelWriter(): Writer | null {
 
 /** True inside a tslab kernel. */
 export function inKernel(): boolean {
-  return typeof (globalThis as { __tslab__?: unknown }).__tslab__ === "object" || process.argv.some((a) => /tslab/.test(a) && /kernel/.test(process.argv.join(" ")));
+  // tslab's executor sets this global when the kernel starts, before any cell runs.
+  return typeof (globalThis as { __tslab__?: unknown }).__tslab__ === "object";
 }
 
 let nextDisplay = 0;

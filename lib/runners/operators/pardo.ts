@@ -191,21 +191,20 @@ export class ParDoOperator implements Operator {
 /** A ParDo with side inputs: waits until its side inputs are complete, holding its main input. */
 export class SideInputParDoOperator extends ParDoOperator {
   private readonly held: unknown[][] = [];
+  private ready = false;
 
   async receive(batch: unknown[]): Promise<void> {
-    if (this.readySides === null) {
+    if (!this.ready) {
       this.held.push(batch);
       return;
     }
     await super.receive(batch);
   }
 
-  private readySides: unknown[] | null = null;
-
   async activate(): Promise<void> {
     const spec = this.ctx.exec.spec as Spec;
-    this.readySides = spec.sideInputs.map((s) => s.materialize(this.ctx.sideValues(s.pcoll), this.label));
-    this.sides = this.readySides;
+    this.sides = spec.sideInputs.map((s) => s.materialize(this.ctx.sideValues(s.pcoll), this.label));
+    this.ready = true;
     for (const batch of this.held.splice(0)) {
       await super.receive(batch);
       await this.ctx.endBundle();
