@@ -1,1 +1,5 @@
-import './base.css';
+import './common.css';
+import './table.css';
+import './graph.css';
+import './progress.css';
+import './inspector.css';

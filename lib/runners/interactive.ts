@@ -6,6 +6,7 @@
  * the transform instead of failing.
  */
 import { displayBundle, inKernel, newDisplayId } from "../display/emit";
+import { PipelineError } from "../errors";
 import { progressBundle, progressPayload } from "../display/progress";
 import type { CollectOptions, CollectingRunner } from "../collect";
 import type { GraphChange, Pipeline } from "../pipeline/pipeline";
@@ -21,6 +22,22 @@ import type { PipelineResult } from "./result";
 const PROGRESS_AFTER_MS = Number(process.env.BEAMLAB_PROGRESS_AFTER_MS ?? 1000);
 
 const running = new Set<AbortController>();
+
+/**
+ * What the interactive runner knows of a pipeline's steps right now, for graphs and the
+ * inspector: which PCollections are computed and cached, which transforms are executing,
+ * and which one ended the last run by failing.
+ */
+export interface RunState {
+  /** Element counts of computed PCollections, by PCollection id. */
+  counts: ReadonlyMap<string, number>;
+  /** PCollections whose elements are cached (a show of them computes nothing). */
+  cached: ReadonlySet<string>;
+  /** Transform node ids in the plan of the run under way and not finished (empty when idle). */
+  running: ReadonlySet<string>;
+  /** The transform whose error ended the last run, until a run succeeds or the graph changes. */
+  failed: { node: string; label: string; message: string } | null;
+}
 let sigintHooked = false;
 
 /** Stops every running computation (a kernel interrupt). */
@@ -43,6 +60,9 @@ export class InteractiveRunner implements CollectingRunner {
   readonly replacesOnReapply = true;
   private readonly cache = new Map<string, readonly unknown[]>();
   private readonly counts = new Map<string, number>();
+  private runningNodes = new Set<string>();
+  private failure: RunState["failed"] = null;
+  private readonly stateListeners = new Set<(state: RunState) => void>();
 
   constructor(private readonly pipeline: Pipeline) {
     pipeline.onChange((c) => this.onChange(c));
@@ -52,6 +72,26 @@ export class InteractiveRunner implements CollectingRunner {
   /** Element counts known so far, by PCollection id. */
   knownCounts(): Map<string, number> {
     return new Map(this.counts);
+  }
+
+  /** A snapshot of what is computed, running and failed. */
+  runState(): RunState {
+    return { counts: new Map(this.counts), cached: new Set(this.cache.keys()), running: new Set(this.runningNodes), failed: this.failure };
+  }
+
+  /**
+   * Follows the run state: called as a run progresses (at most every 250 ms), when it ends
+   * and when the graph changes. Returns a function that stops following.
+   */
+  onRunState(listener: (state: RunState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private emitState(): void {
+    if (this.stateListeners.size === 0) return;
+    const state = this.runState();
+    for (const l of [...this.stateListeners]) l(state);
   }
 
   /** True when the PCollection's elements are cached. */
@@ -86,7 +126,12 @@ export class InteractiveRunner implements CollectingRunner {
         capture,
         replay: this.cache,
         signal: controller.signal,
-        onProgress: (snap) => progress.update(snap),
+        onProgress: (snap) => {
+          this.runningNodes = new Set([...snap.millis.keys()].filter((e) => !snap.done.has(e)).map((e) => e.node.id));
+          for (const [id, n] of snap.counts) this.counts.set(id, n);
+          progress.update(snap);
+          this.emitState();
+        },
       });
       for (const [id, elements] of outcome.captured) {
         if (!capture.has(id)) continue;
@@ -94,13 +139,17 @@ export class InteractiveRunner implements CollectingRunner {
         this.cache.set(id, elements);
       }
       for (const [id, n] of outcome.counts) this.counts.set(id, n);
+      this.failure = null;
       progress.finish("DONE");
       return result;
     } catch (e) {
+      this.failure = controller.signal.aborted ? null : failureOf(this.pipeline, e);
       progress.finish(controller.signal.aborted ? "CANCELLED" : "FAILED");
       throw e;
     } finally {
       running.delete(controller);
+      this.runningNodes = new Set();
+      this.emitState();
     }
   }
 
@@ -125,7 +174,17 @@ export class InteractiveRunner implements CollectingRunner {
       this.cache.delete(id);
       this.counts.delete(id);
     }
+    this.failure = null;
+    this.emitState();
   }
+}
+
+/** The failed transform of a run's error, when the error names one of this pipeline's transforms. */
+function failureOf(p: Pipeline, e: unknown): RunState["failed"] {
+  const label = e instanceof PipelineError ? e.label : null;
+  const node = label ? p.node(label) : undefined;
+  if (!node) return null;
+  return { node: node.id, label: node.fullLabel, message: (e as Error).message };
 }
 
 function isSinkOutput(pc: PCollection<unknown>): boolean {
