@@ -152,7 +152,10 @@ export interface InspectorPCollection {
 }
 
 export interface InspectorPipeline {
+  /** `name` is the notebook variable when there is one, else the pipeline's own name. */
   pipeline: PipelineRef;
+  /** The pipeline's own name (option `name`, or its id) when the title is its variable. */
+  subtitle?: string | null;
   runner: string;
   pcollections: InspectorPCollection[];
 }

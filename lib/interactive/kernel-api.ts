@@ -9,18 +9,26 @@ import { KERNEL_GLOBAL, PROTOCOL_VERSION, REPLY_MIME, type InspectorPipeline, ty
 import { Pipeline } from "../pipeline/pipeline";
 import { resolveRunner } from "../runners/registry";
 import { InteractiveRunner } from "../runners/interactive";
-import { variableNames } from "./names";
+import { notebookPipelines, variableNames } from "./names";
 import { knownCounts } from "./show";
 
 const MAX_PAGE = 5000;
 
-/** Every live pipeline with its top-level PCollections, names and known counts. */
+/**
+ * The pipelines a student can still use, with their top-level PCollections, names and
+ * known counts: in a notebook, those its variables reach (a re-run cell's old pipeline is
+ * gone from the list even before it is garbage collected), else every live pipeline.
+ * Each is named by its variable, with the pipeline's own name as the subtitle.
+ */
 export function inspectPipelines(): InspectorPipeline[] {
   const names = variableNames();
-  return Pipeline.live().map((p) => {
+  const reachable = notebookPipelines();
+  return Pipeline.live().filter((p) => !reachable || reachable.has(p)).map((p) => {
     const counts = knownCounts(p);
+    const varName = names.get(p.id);
     return {
-      pipeline: { id: p.id, name: names.get(p.id) ?? p.name },
+      pipeline: { id: p.id, name: varName ?? p.name },
+      subtitle: varName && varName !== p.name ? p.name : null,
       runner: resolveRunner(p).name,
       pcollections: p.roots.flatMap((r) => [...r.outputs.values()]).map((pc) => ({ id: pc.id, label: pc.label, varName: names.get(pc.id) ?? null, count: counts.get(pc.id) ?? null })),
     };

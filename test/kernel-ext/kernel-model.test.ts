@@ -8,6 +8,8 @@ import { KernelModel, type FutureLike, type IopubMessageLike, type KernelLike } 
 class FakeKernel implements KernelLike {
   status = "idle";
   requests: string[] = [];
+  /** How long the kernel takes to answer a request (ms). */
+  delay = 1;
   answer: (code: string) => ReplyPayload | null = () => ({ version: 1, ok: true, kind: "inspect", pipelines: [] });
   requestExecute(content: { code: string }): FutureLike {
     this.requests.push(content.code);
@@ -19,7 +21,7 @@ class FakeKernel implements KernelLike {
       const reply = this.answer(content.code);
       if (reply) future.onIOPub({ header: { msg_type: "display_data" }, parent_header: { msg_id: id }, content: { data: { [REPLY_MIME]: reply } } });
       resolve();
-    }, 1);
+    }, this.delay);
     return future;
   }
 }
@@ -33,10 +35,10 @@ class FakeSession {
   }
   /** Emits the IOPub traffic of one user cell. */
   runCell(id: string, outputs: Array<Record<string, unknown>>): void {
-    const msg = (msg_type: string, content: unknown): IopubMessageLike => ({ header: { msg_type }, parent_header: { msg_id: id }, content });
+    // As tslab does: no execute_input, the busy status of the execute request starts the cell.
+    const msg = (msg_type: string, content: unknown): IopubMessageLike => ({ header: { msg_type }, parent_header: { msg_id: id, msg_type: "execute_request" }, content });
     this.kernel.status = "busy";
     this.iopubMessage.emit(msg("status", { execution_state: "busy" }));
-    this.iopubMessage.emit(msg("execute_input", { code: "x" }));
     for (const data of outputs) this.iopubMessage.emit(msg("display_data", { data }));
     this.kernel.status = "idle";
     this.iopubMessage.emit(msg("status", { execution_state: "idle" }));
@@ -55,9 +57,10 @@ const graph: GraphPayload = {
   edges: [{ from: "t1", to: "c1", kind: "output" }],
 };
 
-test("graph payloads on IOPub fill the model without any kernel request", async () => {
+test("graph payloads on IOPub update known pipelines without any kernel request", async () => {
   const s = new FakeSession();
   const m = new KernelModel(s, { debounceMs: 5 });
+  s.kernel.answer = () => ({ version: 1, ok: true, kind: "inspect", pipelines: [{ pipeline: { id: "p1", name: "wc" }, subtitle: "wordcount", runner: "interactive", pcollections: [] }] });
   m.active = true;
   await sleep(30); // the first show asks once, since nothing is known yet
   assert.equal(s.kernel.requests.length, 1);
@@ -67,7 +70,12 @@ test("graph payloads on IOPub fill the model without any kernel request", async 
   await sleep(30);
   assert.equal(s.kernel.requests.length, 1, "a cell that showed a graph needs no inspect");
   assert.deepEqual(m.pipelines[0].pcollections, [{ id: "c1", label: "Read", varName: "lines", count: 3 }]);
+  assert.equal(m.pipelines[0].subtitle, "wordcount", "what only the kernel says is kept");
   assert.ok(changes > 0);
+  // A graph of a pipeline the model has never heard of: one look to learn the rest.
+  s.runCell("cell-2", [{ [GRAPH_MIME]: { ...graph, pipeline: { id: "p5", name: "other" } } }]);
+  await sleep(30);
+  assert.equal(s.kernel.requests.length, 2);
   m.dispose();
 });
 
@@ -143,5 +151,67 @@ test("a page from the kernel gets the variable name the graph gave its PCollecti
   // Unknown PCollection: no name is made up.
   s.kernel.answer = () => ({ version: 1, ok: true, kind: "page", page: { ...page, pcollection: "c9" } });
   assert.equal((await m.requestPage({ pipeline: "p1", pcollection: "c9", offset: 0, limit: 10 })).varName, undefined);
+  m.dispose();
+});
+
+test("a re-run cell's graph replaces the old pipeline of the same variable; inner PCollections are not listed", async () => {
+  const s = new FakeSession();
+  const m = new KernelModel(s, { debounceMs: 5 });
+  s.runCell("run-1", [{ [GRAPH_MIME]: graph }]);
+  const rerun: GraphPayload = {
+    ...graph,
+    pipeline: { id: "p2", name: "wc" },
+    nodes: [...graph.nodes, { id: "c9", kind: "pcollection", label: "inner", fullLabel: "Count/inner", parent: "t1" }],
+  };
+  s.runCell("run-2", [{ [GRAPH_MIME]: rerun }]);
+  assert.deepEqual(m.pipelines.map((p) => p.pipeline.id), ["p2"], "one entry per variable");
+  assert.deepEqual(m.pipelines[0].pcollections.map((c) => c.id), ["c1"]);
+  m.dispose();
+});
+
+test("clear empties the list until cells run again; a kernel restart clears it too", async () => {
+  const s = new FakeSession() as FakeSession & { statusChanged: Signal<unknown, string> };
+  s.statusChanged = new Signal<unknown, string>(s);
+  const m = new KernelModel(s, { debounceMs: 5 });
+  s.runCell("a", [{ [GRAPH_MIME]: graph }]);
+  assert.equal(m.pipelines.length, 1);
+  m.clear();
+  assert.equal(m.pipelines.length, 0);
+  s.runCell("b", [{ [GRAPH_MIME]: graph }]);
+  assert.equal(m.pipelines.length, 1, "a cell that uses the pipeline brings it back");
+  s.statusChanged.emit("busy");
+  assert.equal(m.pipelines.length, 1);
+  s.statusChanged.emit("restarting");
+  assert.equal(m.pipelines.length, 0, "restart: none of the old pipelines exist");
+  m.dispose();
+});
+
+test("a cell that ends while an inspect is out gets its own look afterwards", async () => {
+  const s = new FakeSession();
+  const m = new KernelModel(s, { debounceMs: 5 });
+  m.active = true;
+  await sleep(30);
+  s.kernel.requests.length = 0;
+  s.kernel.delay = 50;
+  s.runCell("a", [{ "text/plain": "1" }]);
+  await sleep(20); // the inspect for "a" is out now
+  assert.equal(s.kernel.requests.length, 1);
+  s.runCell("b", [{ "text/plain": "2" }]);
+  await sleep(120);
+  assert.equal(s.kernel.requests.length, 2, "b's results were asked for after the first reply");
+  m.dispose();
+});
+
+test("completions in the editor are not cells: their idle asks nothing", async () => {
+  const s = new FakeSession();
+  const m = new KernelModel(s, { debounceMs: 5 });
+  m.active = true;
+  await sleep(30);
+  s.kernel.requests.length = 0;
+  for (const state of ["busy", "idle"]) {
+    s.iopubMessage.emit({ header: { msg_type: "status" }, parent_header: { msg_id: "c1", msg_type: "complete_request" }, content: { execution_state: state } });
+  }
+  await sleep(30);
+  assert.equal(s.kernel.requests.length, 0);
   m.dispose();
 });

@@ -36,7 +36,7 @@ import { asGraphPayload, asPCollectionPayload, asReplyPayload } from "./payloads
 /** The parts of a Jupyter IOPub message the model reads. */
 export interface IopubMessageLike {
   header: { msg_type: string; msg_id?: string };
-  parent_header: { msg_id?: string } | Record<string, never>;
+  parent_header: { msg_id?: string; msg_type?: string } | Record<string, never>;
   content: unknown;
 }
 
@@ -61,7 +61,15 @@ export interface SessionLike {
   readonly session: { readonly kernel: KernelLike | null } | null;
   readonly iopubMessage: ISignal<any, any>;
   readonly kernelChanged: ISignal<any, any>;
+  /** The kernel connection's status ("restarting", "dead", ...): a restart keeps the kernel object. */
+  readonly statusChanged?: ISignal<any, string>;
 }
+
+/**
+ * Connection states after which none of the listed pipelines exist any more. Not
+ * "starting": a notebook's first kernel start keeps what its saved outputs showed.
+ */
+const FRESH_KERNEL = new Set(["restarting", "autorestarting", "dead"]);
 
 export interface KernelModelOptions {
   /** Quiet period before an inspect request (ms). */
@@ -89,6 +97,8 @@ export class KernelModel {
   /** An inspect is wanted but had to wait (hidden panel, busy kernel, pending request). */
   private wantInspect = false;
   private inspectedOnce = false;
+  /** Some entry came from a graph alone and lacks what only the kernel says (runner, subtitle). */
+  private partial = false;
   private queue: Promise<unknown> = Promise.resolve();
   private _active = false;
   private _lastError: string | null = null;
@@ -106,6 +116,7 @@ export class KernelModel {
     this.idleWaitMs = options.idleWaitMs ?? 30000;
     session.iopubMessage.connect(this.onIopub, this);
     session.kernelChanged.connect(this.onKernelChanged, this);
+    session.statusChanged?.connect(this.onStatusChanged, this);
   }
 
   /** Emitted whenever the pipeline list or the model state changes. */
@@ -155,6 +166,16 @@ export class KernelModel {
   }
 
   /**
+   * Forgets every listed pipeline (the panel's "Clear"). Pipelines come back as cells that
+   * use them run, or on a refresh: the kernel stays the truth about what exists.
+   */
+  clear(): void {
+    this.pipelinesById.clear();
+    this._lastError = null;
+    this._changed.emit();
+  }
+
+  /**
    * Reads our MIME types out of one output bundle (from IOPub or from outputs saved in
    * the notebook). Returns true when it carried a graph payload.
    */
@@ -168,9 +189,18 @@ export class KernelModel {
       sawGraph = true;
       const prev = this.pipelinesById.get(graph.pipeline.id);
       const pcollections = graph.nodes
-        .filter((n) => n.kind === "pcollection")
+        .filter((n) => n.kind === "pcollection" && !n.parent)
         .map((n) => ({ id: n.id, label: n.fullLabel || n.label, varName: n.varName ?? null, count: n.count ?? null }));
-      this.pipelinesById.set(graph.pipeline.id, { pipeline: graph.pipeline, runner: prev?.runner ?? "", pcollections });
+      // A re-run cell built a new pipeline under the same variable: it takes the old one's place.
+      const replaced = [...this.pipelinesById.values()].find((p) => p.pipeline.id !== graph.pipeline.id && p.pipeline.name === graph.pipeline.name);
+      const base = prev ?? replaced;
+      const entry = { pipeline: graph.pipeline, subtitle: base?.subtitle ?? null, runner: base?.runner ?? "", pcollections };
+      this.pipelinesById = new Map(
+        [...this.pipelinesById].filter(([id]) => id !== graph.pipeline.id || !replaced).map(([id, p]) => (p === replaced ? [graph.pipeline.id, entry] : [id, p])),
+      );
+      if (!replaced) this.pipelinesById.set(graph.pipeline.id, entry);
+      // A graph does not say which runner or what subtitle a pipeline new to us has.
+      if (!base) this.partial = true;
       dirty = true;
     }
     const pc = PCOLLECTION_MIME in bundle ? asPCollectionPayload(bundle[PCOLLECTION_MIME]) : null;
@@ -230,6 +260,7 @@ export class KernelModel {
     if (this.timer) clearTimeout(this.timer);
     this.session.iopubMessage.disconnect(this.onIopub, this);
     this.session.kernelChanged.disconnect(this.onKernelChanged, this);
+    this.session.statusChanged?.disconnect(this.onStatusChanged, this);
     Signal.clearData(this);
   }
 
@@ -245,6 +276,7 @@ export class KernelModel {
   private onKernelChanged(): void {
     // A new or restarted kernel has none of the old pipelines.
     this.pipelinesById.clear();
+    this.partial = false;
     this.samples.clear();
     this.running.clear();
     this.inspectedOnce = false;
@@ -252,6 +284,10 @@ export class KernelModel {
     this._lastError = null;
     this._changed.emit();
     if (this._active) this.scheduleInspect();
+  }
+
+  private onStatusChanged(_: unknown, status: string): void {
+    if (FRESH_KERNEL.has(status)) this.onKernelChanged();
   }
 
   private onIopub(_: unknown, msg: IopubMessageLike): void {
@@ -277,12 +313,20 @@ export class KernelModel {
           this.onKernelChanged();
           return;
         }
+        // tslab publishes no execute_input: a user cell starts with the busy status of an
+        // execute request (completions and inspections of the editor are not cells).
+        const parentType = (msg.parent_header as { msg_type?: string }).msg_type;
+        if (st === "busy" && parent && parentType === "execute_request" && !this.running.has(parent)) {
+          this.running.set(parent, false);
+          this._changed.emit();
+          return;
+        }
         if (st === "idle" && this.running.has(parent)) {
           const sawGraph = this.running.get(parent)!;
           this.running.delete(parent);
           // A cell that showed a graph already told us the state; others might have
           // created or run pipelines silently, so ask (debounced, once).
-          if (!sawGraph) this.scheduleInspect();
+          if (!sawGraph || this.partial) this.scheduleInspect();
           this._changed.emit();
         } else if (st === "idle" && this.wantInspect) {
           this.scheduleInspect();
@@ -309,11 +353,15 @@ export class KernelModel {
     const reply = await this.send(inspectCode());
     if (reply && reply.ok && reply.kind === "inspect") {
       this.pipelinesById = new Map(reply.pipelines.map((p) => [p.pipeline.id, p]));
+      this.partial = false;
       this._lastError = null;
     } else if (reply && !reply.ok) {
       this._lastError = reply.error;
     }
     this._changed.emit();
+    // Cells that ended while this request was out asked for another look: their idle
+    // status came before ours, so nothing else would trigger it.
+    if (this.wantInspect) this.scheduleInspect();
   }
 
   private async waitUntilIdle(): Promise<void> {

@@ -15,6 +15,7 @@ export class InspectorPanel extends Widget {
   private readonly statusEl = h("div", "bl-Inspector-status");
   private readonly list = h("ul", "bl-Inspector-tree");
   private readonly refreshBtn = h("button", "bl-Button", "Refresh");
+  private readonly clearBtn = h("button", "bl-Button", "Clear");
 
   constructor(private readonly ctx: IBeamlabContext) {
     super();
@@ -24,7 +25,12 @@ export class InspectorPanel extends Widget {
     this.refreshBtn.type = "button";
     this.refreshBtn.title = "Ask the kernel for its pipelines (runs a hidden request when the kernel is idle)";
     this.refreshBtn.addEventListener("click", () => this.model?.refresh());
-    header.append(title, this.refreshBtn);
+    this.clearBtn.type = "button";
+    this.clearBtn.title = "Empty this list; pipelines come back when a cell that uses them runs, or on Refresh";
+    this.clearBtn.addEventListener("click", () => this.model?.clear());
+    const actions = h("div", "bl-Inspector-actions");
+    actions.append(this.refreshBtn, this.clearBtn);
+    header.append(title, actions);
     this.statusEl.setAttribute("role", "status");
     this.list.setAttribute("role", "tree");
     this.list.setAttribute("aria-label", "Pipelines and PCollections");
@@ -92,7 +98,9 @@ export class InspectorPanel extends Widget {
       item.setAttribute("aria-expanded", "true");
       const label = h("div", "bl-Inspector-pipelineLabel");
       label.append(h("span", "bl-Inspector-name", p.pipeline.name));
+      if (p.subtitle) label.append(h("span", "bl-Inspector-subtitle-name", p.subtitle));
       if (p.runner) label.append(h("span", "bl-Inspector-runner", p.runner));
+      label.title = p.subtitle ? `variable ${p.pipeline.name}, pipeline ${p.subtitle}` : `pipeline ${p.pipeline.name}`;
       const group = h("ul", "bl-Inspector-group");
       group.setAttribute("role", "group");
       for (const pc of p.pcollections) {
