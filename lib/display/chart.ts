@@ -11,6 +11,7 @@ import { elementsOf, toColumns } from "../collect";
 import { error } from "../errors";
 import { PCollection } from "../pipeline/pvalue";
 import { DISPLAY_SYMBOL } from "./displayable";
+import { estimateTextWidth } from "./text-width";
 
 /** The MIME type JupyterLab 4 renders live (its renderer ships vega-lite 5). */
 export const VEGALITE_MIME = "application/vnd.vegalite.v5+json";
@@ -236,9 +237,9 @@ function numberAxis(values: Record<string, unknown>[], field: string, countLike:
 }
 
 /**
- * Labels of a discrete axis in full: vega cuts labels at 180 px by default, and without a
- * browser it measures text by estimate (0.8 em a character), so long categories came out
- * as "Elements of Web Progr…". Short labels stay level; long ones are slanted.
+ * Labels of a discrete axis in full: vega cuts labels at 180 px by default, so long
+ * categories came out as "Elements of Web Progr…". Short labels stay level; long ones are
+ * slanted.
  */
 function discreteAxis(values: Record<string, unknown>[], field: string, channel: "x" | "y"): Record<string, unknown> {
   const longest = values.reduce((n, r) => Math.max(n, String(r[field] ?? "null").length), 0);
@@ -464,7 +465,11 @@ const importEsm = new Function("url", "return import(url)") as (url: string) => 
 let engines: Promise<{ vega: any; vl: any }> | null = null;
 
 function loadEngines(): Promise<{ vega: any; vl: any }> {
-  engines ??= Promise.all([importEsm(pathToFileURL(require.resolve("vega")).href), importEsm(pathToFileURL(require.resolve("vega-lite")).href)]).then(([vega, vl]) => ({ vega, vl }));
+  engines ??= Promise.all([importEsm(pathToFileURL(require.resolve("vega")).href), importEsm(pathToFileURL(require.resolve("vega-lite")).href)]).then(([vega, vl]) => {
+    // vega's documented hook for measuring text without a canvas (vl-convert uses it too).
+    vega.textMetrics.width = estimateTextWidth;
+    return { vega, vl };
+  });
   return engines;
 }
 

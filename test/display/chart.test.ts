@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as aq from "arquero";
 import * as beam from "../../lib";
 import { renderSvg, VEGALITE_MIME } from "../../lib/display/chart";
+import { estimateTextWidth } from "../../lib/display/text-width";
 import { bundleOf } from "../../lib/interactive/show";
 
 interface ClassRow { cno: string; dept: string; credits: number; year: number }
@@ -157,10 +158,9 @@ test("long category labels are complete in the static SVG and inside its view bo
   const spec = await beam.chart(data).count("cname").toSpec();
   const svg = await renderSvg(spec);
   assert.deepEqual(axisLabels(svg, "X").sort(), [...names].sort(), "no label cut with …");
-  // vega sizes the SVG by its own estimate of text widths (0.8 em a character): the labels' estimate fits.
+  // The SVG is sized for the slanted labels (measured with real fonts in test/ui/chart.test.ts).
   const box = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg)!;
-  const longest = Math.max(...names.map((n) => n.length)) * 0.8 * 10;
-  assert.ok(Number(box[2]) > 300 + longest * Math.sin((40 * Math.PI) / 180), `the view box (${box[0]}) leaves room for slanted labels`);
+  assert.ok(Number(box[2]) > 300 + estimateTextWidth({ fontSize: 10 }, names[0]) * Math.sin((40 * Math.PI) / 180), `the view box (${box[0]}) leaves room for slanted labels`);
   // Short labels stay level.
   const short = await renderSvg(await beam.chart(rows).count("dept").toSpec());
   assert.doesNotMatch(/role-axis-label[^>]*>([\s\S]*?)<\/g>/.exec(short.slice(short.indexOf('aria-label="X-axis')))![1], /rotate/);
@@ -207,4 +207,14 @@ test("nbconvert's HTML shows a chart as an image with alt text, and warns of no 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("text widths for the static SVG go by character: wide letters wider, bold wider, cut at the limit", () => {
+  const w = (text: string, item = {}) => estimateTextWidth({ fontSize: 10, ...item }, text);
+  assert.ok(w("WWWW") > w("AAAA") && w("AAAA") > w("aaaa") && w("aaaa") > w("iiii"));
+  assert.ok(w("WWWW") >= 4 * 9.9, "W is about an em in DejaVu Sans");
+  assert.ok(w("Dept", { fontWeight: "bold" }) > w("Dept"));
+  assert.equal(w("a very long label indeed", { limit: 50 }), 50);
+  assert.equal(w("  padded  "), w("padded"));
+  assert.equal(w(""), 0);
 });

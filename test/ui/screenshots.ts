@@ -113,8 +113,20 @@ export async function takeScreenshots(outDir: string): Promise<Record<Shot, stri
     await inApp(page, `await app.commands.execute("beamlab:open-inspector"); return true;`);
     const panel = page.locator(".bl-Inspector");
     await panel.locator(".bl-Inspector-var").first().waitFor({ state: "visible", timeout: 30000 });
-    // The whole right side panel, so the crop shows it as it sits in JupyterLab.
-    files["inspector.png"] = await shoot(page, page.locator("#jp-right-stack"), panel.locator(".bl-Inspector-var"), join(outDir, "inspector.png"));
+    // Wide enough for the labels, as a student would drag it: the handle left of the panel.
+    const handle = (await page.locator("#jp-right-stack").boundingBox())!;
+    await page.mouse.move(handle.x - 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x - 170, handle.y + handle.height / 2, { steps: 5 });
+    await page.mouse.up();
+    // The side panel as it sits in JupyterLab, down to its last entry (not the empty rest).
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(500);
+    const side = (await page.locator("#jp-right-stack").boundingBox())!;
+    const bottom = await panel.evaluate((el: any) => Math.max(...[...el.querySelectorAll("*")].map((c: any) => c.getBoundingClientRect().bottom)));
+    const height = Math.min(side.height, Math.max(200, bottom - side.y + 16));
+    files["inspector.png"] = join(outDir, "inspector.png");
+    await page.screenshot({ path: files["inspector.png"], clip: { x: side.x, y: side.y, width: side.width, height } });
     return files;
   } finally {
     await stopAll();
