@@ -99,6 +99,10 @@ test("bootstrap: a step's details show with --verbose only; the project's Jupyte
   assert.deepEqual(after["some-other:plugin"], { kept: true }, "other overrides are kept");
   delete after["some-other:plugin"];
   fs.writeFileSync(overrides, JSON.stringify(after, null, 2) + "\n");
+  // Leave the checkout as it was: all cached again.
+  const again = run(process.execPath, [bootstrap]);
+  assert.equal(again.status, 0, again.out);
+  assert.match(run(process.execPath, [bootstrap]).out, /jupyterlab settings: ok \(cached\)/);
 });
 
 function freePort(): Promise<number> {

@@ -51,6 +51,9 @@ async function cellWith(page: Page, snippet: string): Promise<Locator> {
   const index = await inApp<number>(page, `
     const nb = app.shell.currentWidget.content;
     const i = nb.widgets.findIndex((c) => c.model.sharedModel.getSource().includes(${JSON.stringify(snippet)}));
+    // Another cell active, so the shot has no selection bar or cell toolbar.
+    nb.activeCellIndex = i === 0 ? 1 : 0;
+    nb.mode = "command";
     if (i >= 0) await nb.scrollToItem(i, "start");
     return i;
   `);
