@@ -10,6 +10,7 @@ import * as aq from "arquero";
 import { elementsOf, toColumns } from "../collect";
 import { error } from "../errors";
 import { PCollection } from "../pipeline/pvalue";
+import { imageMarkdown, withAltText } from "./alt-text";
 import { DISPLAY_SYMBOL } from "./displayable";
 import { estimateTextWidth } from "./text-width";
 
@@ -129,10 +130,8 @@ export class Chart<R> {
   }
 
   /**
-   * The display bundle: live vega-lite, static SVG and text. The SVG also comes as an
-   * `<img>` with alt text in `text/markdown`: nbconvert's HTML prefers markdown to SVG and
-   * writes SVG outputs as `<img>` without alt, while JupyterLab prefers its vega renderer
-   * to markdown, so the live chart is unchanged.
+   * The display bundle: live vega-lite, static SVG and text, plus the SVG as an image with
+   * alt text in `text/markdown` for nbconvert (see alt-text.ts).
    */
   async [DISPLAY_SYMBOL](): Promise<Record<string, unknown>> {
     const spec = await this.toSpec();
@@ -141,8 +140,7 @@ export class Chart<R> {
     const data = (spec.data as { values: unknown[] }).values;
     const sampled = (spec as { usermeta?: { beamlab?: { sampled?: { shown: number; total: number } } } }).usermeta?.beamlab?.sampled;
     const text = `${this.opts.title ?? "chart"}: ${describePlan(this.plan!)} of ${data.length} rows${sampled ? ` (a sample of ${sampled.total})` : ""}`;
-    const img = `<img alt="${escapeAttr(alt)}" src="data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}">`;
-    return { [VEGALITE_MIME]: spec, "image/svg+xml": svg, "text/markdown": img, "text/plain": text };
+    return { [VEGALITE_MIME]: spec, "image/svg+xml": svg, "text/markdown": imageMarkdown(svg, alt), "text/plain": text };
   }
 }
 
@@ -447,16 +445,6 @@ export function describeSpec(spec: Record<string, unknown>): string {
       ? `, ${name(enc.y)} from ${Math.min(...ys)} to ${Math.max(...ys)}`
       : "";
   return `${titleText ? `${titleText}. ` : ""}${what}${detail}.`;
-}
-
-const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
-/** The SVG with an accessible name: `role="img"`, `aria-label` and a `<title>` (what screen readers and tooltips use). */
-export function withAltText(svg: string, alt: string): string {
-  const rootEnd = svg.indexOf(">");
-  if (!svg.startsWith("<svg") || rootEnd < 0) return svg;
-  const text = escapeAttr(alt);
-  return `<svg role="img" aria-label="${text}"${svg.slice(4, rootEnd + 1)}<title>${text}</title>${svg.slice(rootEnd + 1)}`;
 }
 
 // vega and vega-lite are ES modules with top-level await: CommonJS cannot require them,
