@@ -364,7 +364,7 @@ function prepare<R>(plan: Plan<R>, table: aq.ColumnTable, opts: ChartOptions, ni
       encoding.y = axisFor(values, encoding.y as Record<string, unknown>, "y", isCountLike(enc.y));
       const x = encoding.x as { field: string; type: string };
       const discreteX = x.type === "nominal" || x.type === "ordinal";
-      return { values, total, sampled, encoding, mark: plan.mark, extra: discreteX && !opts.width && !enc.facet ? { width: discreteWidth(values, x.field) } : {} };
+      return { values, total, sampled, encoding, mark: plan.mark, extra: discreteX && !opts.width ? { width: discreteWidth(values, x.field) } : {} };
     }
     case "spec": {
       const sampled = total > opts.maxRows;

@@ -152,6 +152,8 @@ test("histogram bars span their bins with a small gap, with a few bins and with 
   }
 });
 
+const big40 = () => Array.from({ length: 400 }, (_, i) => ({ w: `word${i % 40}` }));
+
 test("long category labels are complete in the static SVG and inside its view box", async () => {
   const names = ["CS331E - Elements of Software Engineering", "Elements of Web Programming", "CS327E – Elements of Databases"];
   const data = names.flatMap((cname, i) => Array.from({ length: i + 1 }, () => ({ cname })));
@@ -161,6 +163,10 @@ test("long category labels are complete in the static SVG and inside its view bo
   // The SVG is sized for the slanted labels (measured with real fonts in test/ui/chart.test.ts).
   const box = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg)!;
   assert.ok(Number(box[2]) > 300 + estimateTextWidth({ fontSize: 10 }, names[0]) * Math.sin((40 * Math.PI) / 180), `the view box (${box[0]}) leaves room for slanted labels`);
+  // Few categories get wide bars, in each cell of a facet too (not 20 px slivers).
+  const faceted = await beam.chart(rows).bar({ x: "dept", y: "credits", facet: "year" }).toSpec();
+  assert.deepEqual(faceted.width, { step: 60 });
+  assert.deepEqual((await beam.chart(big40()).count("w").toSpec()).width, { step: 20 });
   // Short labels stay level.
   const short = await renderSvg(await beam.chart(rows).count("dept").toSpec());
   assert.doesNotMatch(/role-axis-label[^>]*>([\s\S]*?)<\/g>/.exec(short.slice(short.indexOf('aria-label="X-axis')))![1], /rotate/);
