@@ -15,8 +15,10 @@ const VENV_BIN = path.join(VENV, "bin");
 const HELP = `beamlab — Beam-style TypeScript pipelines in JupyterLab (tslab)
 
 Usage:
-  beamlab lab [--port N] [extra jupyter-lab args...]
-      Start JupyterLab (from .venv) with notebooks/ as its root, on 127.0.0.1.
+  beamlab lab [--port N] [--verbose] [extra jupyter-lab args...]
+      Start JupyterLab (from .venv) with notebooks/ as its root, on 127.0.0.1,
+      and print the URL to open. JupyterLab's own log goes to
+      .bootstrap/jupyterlab.log (and to the terminal too with --verbose).
       --no-browser is added when CI is set or there is no display.
   beamlab run [--out DIR] [--timeout SECONDS] <notebook.ipynb>...
       Execute notebooks headless with the tslab kernel (nbclient), each in its
@@ -77,10 +79,18 @@ function runChild(cmd, args, opts) {
   });
 }
 
+/** Where `beamlab lab` keeps JupyterLab's own log (it prints a lot; we print a few lines). */
+const LAB_LOG = path.join(ROOT, ".bootstrap", "jupyterlab.log");
+/** The line of JupyterLab's log that has the URL to open, token included. */
+const LAB_URL = /(https?:\/\/(?:127\.0\.0\.1|localhost)(?::\d+)?\/lab\?token=[\w-]+)/;
+
+const say = (text) => process.stdout.write(`[beamlab] ${text}\n`);
+
 function cmdLab(argv) {
   const jupyter = requireVenv("jupyter");
   const extra = [];
   let port;
+  let verbose = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--port") {
@@ -89,6 +99,8 @@ function cmdLab(argv) {
     } else if (a.startsWith("--port=")) {
       port = a.slice("--port=".length);
       if (!/^\d+$/.test(port)) die("--port needs a number");
+    } else if (a === "--verbose") {
+      verbose = true;
     } else {
       extra.push(a);
     }
@@ -108,7 +120,58 @@ function cmdLab(argv) {
   if (port) args.push(`--port=${port}`);
   if (headless && !extra.includes("--no-browser")) args.push("--no-browser");
   args.push(...extra);
-  runChild(jupyter, args, { env: beamlabEnv(), cwd: notebooks });
+
+  fs.mkdirSync(path.dirname(LAB_LOG), { recursive: true });
+  const log = fs.createWriteStream(LAB_LOG);
+  const logName = path.relative(process.cwd(), LAB_LOG) || LAB_LOG;
+  // Its own process group: Ctrl+C reaches only us, and we stop JupyterLab with SIGTERM,
+  // which shuts it down at once (its own SIGINT handler asks "Shutdown this server?" first).
+  const child = spawn(jupyter, args, { env: beamlabEnv(), cwd: notebooks, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let url = null;
+  let seen = "";
+  const onOutput = (stream) => (chunk) => {
+    log.write(chunk);
+    if (verbose) stream.write(chunk);
+    if (url) return;
+    seen = (seen + chunk.toString()).slice(-4096);
+    const m = LAB_URL.exec(seen);
+    if (!m) return;
+    url = m[1];
+    say("ready (Ctrl+C stops it); open this URL in your browser:");
+    process.stdout.write(`${url}\n`);
+  };
+  child.stdout.on("data", onOutput(process.stdout));
+  child.stderr.on("data", onOutput(process.stderr));
+  say(`starting JupyterLab on notebooks/ (its log: ${logName})`);
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping JupyterLab");
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch { /* already gone */ }
+    setTimeout(() => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch { /* gone */ }
+    }, 10000).unref();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  child.on("error", (err) => die(`cannot start ${jupyter}: ${err.message}`, 1));
+  child.on("exit", (code, signal) => {
+    log.end();
+    if (!stopping) {
+      // It stopped by itself: say why, from the end of its log.
+      const tail = fs.existsSync(LAB_LOG) ? fs.readFileSync(LAB_LOG, "utf8").trimEnd().split("\n").slice(-20).join("\n") : "";
+      if (!verbose && tail) process.stderr.write(`${tail}\n`);
+      process.stderr.write(`beamlab: JupyterLab exited with ${signal ?? code} (its log: ${logName})\n`);
+      process.exit(code || 1);
+    }
+    process.exit(0);
+  });
 }
 
 function cmdRun(argv) {

@@ -3,12 +3,15 @@
 // step keeps a stamp under .bootstrap/ with a hash of its inputs and is skipped
 // ("ok (cached)") while that hash and the step's outputs are unchanged.
 //
-//   node scripts/bootstrap.mjs [--browser]
+//   node scripts/bootstrap.mjs [--browser] [--verbose]
+//
+// Prints one line per step; --verbose adds what each step did and the output of the
+// commands it ran.
 //
 // Steps: npm ci (+ native module check) · node_modules/beamlab symlink · tsc ·
 // Python .venv from requirements.txt · tslab kernelspec in .venv · kernel-ext
-// (if present) · college warehouse load (if dist/datasets/load.js exists) ·
-// chromium (only with --browser).
+// (if present) · JupyterLab settings overrides in .venv · college warehouse load
+// (if dist/datasets/load.js exists) · chromium (only with --browser).
 //
 // Environment:
 //   BEAMLAB_SKIP_VENV=1   skip the Python steps (venv, kernelspec, kernel-ext)
@@ -34,14 +37,15 @@ const WAREHOUSE = process.env.BEAMLAB_WAREHOUSE
 const args = new Set(process.argv.slice(2));
 for (const a of args) {
   if (a === "-h" || a === "--help") {
-    console.log("usage: node scripts/bootstrap.mjs [--browser]\n" +
+    console.log("usage: node scripts/bootstrap.mjs [--browser] [--verbose]\n" +
       "env: BEAMLAB_SKIP_VENV=1 (no Python steps), BEAMLAB_SKIP_BUILD=1 (no tsc), BEAMLAB_PYTHON");
     process.exit(0);
-  } else if (a !== "--browser") {
-    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser])`);
+  } else if (a !== "--browser" && a !== "--verbose") {
+    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser] [--verbose])`);
   }
 }
 const WANT_BROWSER = args.has("--browser");
+const VERBOSE = args.has("--verbose");
 const SKIP_VENV = truthy(process.env.BEAMLAB_SKIP_VENV);
 const SKIP_BUILD = truthy(process.env.BEAMLAB_SKIP_BUILD);
 
@@ -78,6 +82,7 @@ function sh(cmd, argv, opts = {}) {
   if (r.status !== 0) {
     throw new StepError(`'${shown}' exited with ${r.status ?? r.signal}`, output);
   }
+  detail(`$ ${shown}${output.trim() ? `\n${output.trimEnd()}` : ""}`);
   return output;
 }
 
@@ -134,6 +139,11 @@ function line(label, status) {
   console.log(`[bootstrap] ${label}: ${status}`);
 }
 
+/** What a step did, in words or command output: shown with --verbose only. */
+function detail(text) {
+  if (VERBOSE && text) console.log(text.replace(/^/gm, "    "));
+}
+
 /**
  * A stamped step. `inputs()` returns the hash of everything the step depends
  * on; `outputs` are paths that must still exist for the cache to hold.
@@ -165,7 +175,8 @@ function step(name, label, { inputs, outputs = [], valid = () => true, run, reha
   // the step ran is seen next time; only a step that rewrites its own inputs (npm) rehashes.
   writeStamp(name, { hash: rehashAfterRun ? inputs() : key, outputs: [...outputs, ...extraOutputs], at: new Date().toISOString() });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  line(label, `ok (${secs}s${note && note.message ? `, ${note.message}` : ""})`);
+  line(label, `ok (${secs}s)`);
+  if (note && note.message) detail(note.message);
 }
 
 // -------------------------------------------------------------- lock
@@ -281,7 +292,8 @@ step("npm", "npm ci", {
     fs.rmSync(link, { recursive: true, force: true });
     fs.symlinkSync("..", link, "dir");
     ranSomething = true;
-    line("link node_modules/beamlab", "ok (created -> ..)");
+    line("link node_modules/beamlab", "ok");
+    detail("created node_modules/beamlab -> ..");
   }
 }
 
@@ -342,6 +354,7 @@ function venvKey() {
 
 if (SKIP_VENV) {
   line("python .venv", "skipped (BEAMLAB_SKIP_VENV=1)");
+  line("jupyterlab settings", "skipped (BEAMLAB_SKIP_VENV=1)");
   line("tslab kernelspec", "skipped (BEAMLAB_SKIP_VENV=1)");
   line("kernel-ext", "skipped (BEAMLAB_SKIP_VENV=1)");
 } else {
@@ -428,6 +441,45 @@ if (SKIP_VENV) {
   }
 }
 
+// -------------------------------------------------------------- f2. JupyterLab settings
+
+// The project's JupyterLab asks no "get notified about official Jupyter news?" question
+// and checks for no updates: settings overrides in .venv apply to every user of this
+// JupyterLab and leave the user's own settings alone.
+const OVERRIDES = path.join(VENV, "share", "jupyter", "lab", "settings", "overrides.json");
+const OUR_OVERRIDES = {
+  "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
+};
+if (!SKIP_VENV) {
+  step("lab-settings", "jupyterlab settings", {
+    inputs: () => hash(OUR_OVERRIDES, venvKey(), fileHash(OVERRIDES)),
+    outputs: [path.relative(ROOT, OVERRIDES)],
+    rehashAfterRun: true,
+    valid: () => {
+      try {
+        const current = JSON.parse(fs.readFileSync(OVERRIDES, "utf8"));
+        return Object.entries(OUR_OVERRIDES).every(([plugin, values]) =>
+          Object.entries(values).every(([k, v]) => current[plugin]?.[k] === v));
+      } catch {
+        return false;
+      }
+    },
+    run() {
+      let current = {};
+      try {
+        current = JSON.parse(fs.readFileSync(OVERRIDES, "utf8"));
+      } catch { /* none yet, or unreadable: ours replace it */ }
+      const merged = { ...current };
+      for (const [plugin, values] of Object.entries(OUR_OVERRIDES)) merged[plugin] = { ...(current[plugin] || {}), ...values };
+      fs.mkdirSync(path.dirname(OVERRIDES), { recursive: true });
+      // Written whole, then renamed: a JupyterLab starting meanwhile never reads half a file.
+      fs.writeFileSync(`${OVERRIDES}.tmp`, JSON.stringify(merged, null, 2) + "\n");
+      fs.renameSync(`${OVERRIDES}.tmp`, OVERRIDES);
+      return { message: `wrote ${path.relative(ROOT, OVERRIDES)}: no news notifications, no update checks` };
+    },
+  });
+}
+
 // -------------------------------------------------------------- g. warehouse load
 
 {
@@ -474,7 +526,8 @@ if (WANT_BROWSER) {
       fail(`chromium: ${err.message} (the UI tests need Debian's chromium at ${chromium})`);
     }
     if (!fs.existsSync(chromium)) fail(`chromium: installed, but ${chromium} is still missing`);
-    line("chromium", `ok (${((Date.now() - started) / 1000).toFixed(1)}s, installed)`);
+    line("chromium", `ok (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+    detail(`installed Debian's chromium (${chromium})`);
   }
 }
 

@@ -1,8 +1,13 @@
 import test from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as aq from "arquero";
 import * as beam from "../../lib";
 import { renderSvg, VEGALITE_MIME } from "../../lib/display/chart";
+import { estimateTextWidth } from "../../lib/display/text-width";
 import { bundleOf } from "../../lib/interactive/show";
 
 interface ClassRow { cno: string; dept: string; credits: number; year: number }
@@ -32,8 +37,7 @@ test("bar with an aggregate rolls up per x in the kernel", async () => {
 
 test("histogram bins in the kernel", async () => {
   const spec = await beam.chart(rows).histogram("credits", { bins: 2 }).toSpec();
-  assert.deepEqual(values(spec).map((r) => r.count), [3, 1]);
-  assert.equal(values(spec)[0].bin_start, 3);
+  assert.deepEqual(values(spec).map((r) => [r.bin_start, r.bin_end, r.count]), [[3, 4, 3], [4, 5, 1]]);
 });
 
 test("a wrong field name is a clear error listing the columns (and a compile error)", async () => {
@@ -85,4 +89,138 @@ test("the static SVG has the marks, and hostile strings stay text", async () => 
 test("renderSvg draws a line chart", async () => {
   const svg = await renderSvg({ data: { values: [{ a: 1, b: 2 }, { a: 2, b: 3 }] }, mark: "line", encoding: { x: { field: "a", type: "quantitative" }, y: { field: "b", type: "quantitative" } } });
   assert.ok(/mark-line/.test(svg));
+});
+
+// ---------------------------------------------------------------- how the static SVG reads
+
+/** The texts of an axis's labels ("X" or "Y") in a vega SVG. */
+function axisLabels(svg: string, axis: "X" | "Y"): string[] {
+  const at = svg.indexOf(`aria-label="${axis}-axis`);
+  assert.ok(at >= 0, `the SVG has a ${axis} axis`);
+  const group = /<g class="mark-text role-axis-label"[^>]*>([\s\S]*?)<\/g>/.exec(svg.slice(at));
+  assert.ok(group, `the ${axis} axis has labels`);
+  return [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+}
+
+/** The bars of a vega SVG as [x, width] in pixels (paths "M x,y h w v h h -w Z"). */
+function bars(svg: string): [number, number][] {
+  const group = /<g class="mark-rect role-mark[^>]*>([\s\S]*?)<\/g>/.exec(svg);
+  assert.ok(group, "the SVG has bars");
+  return [...group[1].matchAll(/ d="M(-?[\d.]+),-?[\d.]+h(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+}
+
+test("count axes tick whole numbers only (no 0.5 elements)", async () => {
+  // Small counts are where vega picks 0.5 steps: 1 and 3 here, 1 and 2 below.
+  const counted = await renderSvg(await beam.chart(rows).count("dept").toSpec());
+  assert.deepEqual(axisLabels(counted, "Y"), ["0", "1", "2", "3"]);
+  const aggregated = await renderSvg(await beam.chart(rows).bar({ x: "year", y: { aggregate: "count" } }).toSpec());
+  assert.deepEqual(axisLabels(aggregated, "Y"), ["0", "1", "2"]);
+  const hist = await renderSvg(await beam.chart(rows).histogram("year").toSpec());
+  assert.deepEqual(axisLabels(hist, "Y"), ["0", "1", "2"]);
+  // A field of whole numbers (rows per table) ticks whole numbers too, and years read as years.
+  const perTable = await renderSvg(await beam.chart([{ t: "a", n: 1 }, { t: "b", n: 2 }]).bar({ x: "t", y: "n" }).toSpec());
+  assert.ok(axisLabels(perTable, "Y").every((l) => /^\d+$/.test(l)), axisLabels(perTable, "Y").join(" "));
+  assert.deepEqual(axisLabels(hist, "X"), ["1999", "2000", "2001", "2002"]);
+  // Big counts keep their thousands separators.
+  const big = await renderSvg(await beam.chart(Array.from({ length: 30_000 }, (_, i) => ({ d: i % 3 ? "a" : "b" }))).count("d").toSpec());
+  assert.ok(axisLabels(big, "Y").includes("20,000"), axisLabels(big, "Y").join(" "));
+});
+
+test("histogram bars span their bins with a small gap, with a few bins and with many", async () => {
+  const years = [1998, 1999, 1999, 1999, 2000, 2000, 2000, 2000, 2000, 2000, 2001, 2001].map((year) => ({ year }));
+  const fewSpec = await beam.chart(years).histogram("year").toSpec();
+  // Whole numbers: one bin per year, never split at 1999.15.
+  assert.deepEqual(values(fewSpec).map((r) => [r.bin_start, r.count]), [[1998, 1], [1999, 3], [2000, 6], [2001, 2]]);
+  const smooth = Array.from({ length: 5000 }, (_, i) => ({ x: Math.sin(i) * 50 + (i % 100) + 0.5 }));
+  const manySpec = await beam.chart(smooth).histogram("x", { bins: 150 }).toSpec();
+  const step = Number(values(manySpec)[0].bin_end) - Number(values(manySpec)[0].bin_start);
+  assert.match(String(step), /^(1|2|5)(\.0*)?$|^0\.0*(1|2|5)$/, `a nice bin step, got ${step}`);
+  assert.ok(values(manySpec).length > 60, `many bins: ${values(manySpec).length}`);
+  const hugeSpec = await beam.chart(smooth).histogram("x", { bins: 5000 }).toSpec();
+  assert.ok(values(hugeSpec).length <= 200, "at most 200 bins");
+  for (const [name, spec] of [["few", fewSpec], ["many", manySpec], ["huge", hugeSpec]] as const) {
+    const drawn = bars(await renderSvg(spec)).filter(([, w]) => w > 0);
+    const nonEmpty = values(spec).filter((r) => Number(r.count) > 0).length;
+    assert.equal(drawn.length, nonEmpty, `${name}: one bar per non-empty bin`);
+    const binPx = Math.min(...drawn.slice(1).map(([x], i) => x - drawn[i][0]));
+    for (let i = 0; i < drawn.length; i++) {
+      const [x, w] = drawn[i];
+      assert.ok(w >= 2, `${name}: bar ${i} is a hairline (${w} px)`);
+      assert.ok(w >= binPx - 1.01, `${name}: bar ${i} (${w} px) does not span its ${binPx} px bin`);
+      if (i + 1 < drawn.length) assert.ok(x + w <= drawn[i + 1][0] + 0.01, `${name}: bars ${i} and ${i + 1} overlap`);
+    }
+  }
+});
+
+const big40 = () => Array.from({ length: 400 }, (_, i) => ({ w: `word${i % 40}` }));
+
+test("long category labels are complete in the static SVG and inside its view box", async () => {
+  const names = ["CS331E - Elements of Software Engineering", "Elements of Web Programming", "CS327E – Elements of Databases"];
+  const data = names.flatMap((cname, i) => Array.from({ length: i + 1 }, () => ({ cname })));
+  const spec = await beam.chart(data).count("cname").toSpec();
+  const svg = await renderSvg(spec);
+  assert.deepEqual(axisLabels(svg, "X").sort(), [...names].sort(), "no label cut with …");
+  // The SVG is sized for the slanted labels (measured with real fonts in test/ui/chart.test.ts).
+  const box = /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(svg)!;
+  assert.ok(Number(box[2]) > 300 + estimateTextWidth({ fontSize: 10 }, names[0]) * Math.sin((40 * Math.PI) / 180), `the view box (${box[0]}) leaves room for slanted labels`);
+  // Few categories get wide bars, in each cell of a facet too (not 20 px slivers).
+  const faceted = await beam.chart(rows).bar({ x: "dept", y: "credits", facet: "year" }).toSpec();
+  assert.deepEqual(faceted.width, { step: 60 });
+  assert.deepEqual((await beam.chart(big40()).count("w").toSpec()).width, { step: 20 });
+  // Short labels stay level.
+  const short = await renderSvg(await beam.chart(rows).count("dept").toSpec());
+  assert.doesNotMatch(/role-axis-label[^>]*>([\s\S]*?)<\/g>/.exec(short.slice(short.indexOf('aria-label="X-axis')))![1], /rotate/);
+});
+
+test("a chart carries a description: ARIA label, SVG title and the alt text of its image", async () => {
+  const hostile = '<img src=x onerror=alert(1)> "quoted"';
+  const bundle = await bundleOf(beam.chart([{ dept: "CS" }, { dept: "CS" }, { dept: hostile }]).count("dept").title("Teachers per department"));
+  const spec = bundle[VEGALITE_MIME] as Record<string, unknown>;
+  assert.equal(spec.description, `Teachers per department. A bar chart of count by dept: 2 bars (CS 2, ${hostile} 1).`);
+  const svg = bundle["image/svg+xml"] as string;
+  const escaped = "Teachers per department. A bar chart of count by dept: 2 bars (CS 2, &lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; 1).";
+  assert.ok(svg.startsWith(`<svg role="img" aria-label="${escaped}"`), svg.slice(0, 300));
+  assert.ok(svg.includes(`<title>${escaped}</title>`));
+  const img = bundle["text/markdown"] as string;
+  const m = /^<img alt="([^"]*)" src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)">$/.exec(img);
+  assert.ok(m, img.slice(0, 200));
+  assert.equal(m[1], escaped);
+  assert.equal(Buffer.from(m[2], "base64").toString("utf8"), svg);
+  // A histogram and a line say what they are too.
+  const hist = await beam.chart(rows).histogram("credits").toSpec();
+  assert.equal(hist.description, "A histogram of credits: 2 bins, count from 1 to 3.");
+  const line = await beam.chart(rows).line({ x: "year", y: "credits" }).title("Credits over time").toSpec();
+  assert.equal(line.description, "Credits over time. A line chart of credits by year: 4 rows, credits from 3 to 4.");
+});
+
+const JUPYTER = path.resolve(__dirname, "..", "..", "..", ".venv", "bin", "jupyter");
+
+test("nbconvert's HTML shows a chart as an image with alt text, and warns of no missing alt", { skip: !fs.existsSync(JUPYTER) && ".venv is missing", timeout: 120_000 }, async () => {
+  const bundle = await bundleOf(beam.chart(rows).count("dept").title("Classes per department"));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "beamlab-alt-"));
+  try {
+    const output = { output_type: "display_data", metadata: {}, data: bundle };
+    const nb = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", id: "c", metadata: {}, execution_count: 1, source: "chart", outputs: [output] }] };
+    fs.writeFileSync(path.join(dir, "chart.ipynb"), JSON.stringify(nb));
+    const r = spawnSync(JUPYTER, ["nbconvert", "--to", "html", "chart.ipynb"], { cwd: dir, encoding: "utf8", timeout: 110_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /Alternative text is missing/);
+    const html = fs.readFileSync(path.join(dir, "chart.html"), "utf8");
+    const imgs = [...html.matchAll(/<img[^>]*>/g)].map((m) => m[0]);
+    assert.equal(imgs.length, 1, "one image: the chart");
+    assert.match(imgs[0], /alt=["']Classes per department\. A bar chart of count by dept: 2 bars \(CS 3, Math 1\)\.["']/);
+    assert.match(imgs[0], /src="data:image\/svg\+xml;base64,/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("text widths for the static SVG go by character: wide letters wider, bold wider, cut at the limit", () => {
+  const w = (text: string, item = {}) => estimateTextWidth({ fontSize: 10, ...item }, text);
+  assert.ok(w("WWWW") > w("AAAA") && w("AAAA") > w("aaaa") && w("aaaa") > w("iiii"));
+  assert.ok(w("WWWW") >= 4 * 9.9, "W is about an em in DejaVu Sans");
+  assert.ok(w("Dept", { fontWeight: "bold" }) > w("Dept"));
+  assert.equal(w("a very long label indeed", { limit: 50 }), 50);
+  assert.equal(w("  padded  "), w("padded"));
+  assert.equal(w(""), 0);
 });

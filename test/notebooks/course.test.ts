@@ -195,7 +195,14 @@ describe("course notebooks", () => {
 
   test("the charts show the expected values", () => {
     assert.deepEqual(byKey(lastChart("01-hello-world").values, "key", "value"), { the: 3, quick: 1, brown: 1, fox: 1, jumps: 1, over: 1, lazy: 1, dog: 2, sleeps: 1 });
-    assert.deepEqual(byKey(lastChart("02-ingest").values, "table", "rows"), { teacher: 13, student: 12, class: 13, teaches: 13 });
+    // 02 measures the mess: the forms of the birth dates and the instructor names, per column.
+    const forms = lastChart("02-ingest").values.map((r) => `${r.column}: ${r.form} ${r.count}`).sort();
+    assert.deepEqual(forms, [
+      "student.dob: MM/DD/YYYY 6", "student.dob: Mon-DD-YYYY 3", "student.dob: YYYY-MM-DD 3",
+      "teacher.instructor: FIRST LAST 2", "teacher.instructor: First Last 2", "teacher.instructor: LAST, FIRST 2",
+      "teacher.instructor: Last, First 4", "teacher.instructor: Prof. First Last 2", "teacher.instructor: first last 1",
+    ]);
+    assert.match(lastChart("02-ingest").svg, /aria-label="How the raw tables write a date of birth and a name\. A bar chart of count by form, coloured by column/);
     // The course's cleaning leaves the department spellings apart.
     assert.deepEqual(byKey(lastChart("03-teacher").values, "dept", "count"), { CS: 6, "Computer Science": 3, Math: 2, Mathematics: 2 });
     assert.deepEqual(byKey(lastChart("04-student").values, "year", "count"), { 1998: 1, 1999: 3, 2000: 6, 2001: 2 });

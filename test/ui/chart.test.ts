@@ -9,6 +9,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
+import * as beam from "../../lib";
+import { bundleOf } from "../../lib/interactive/show";
 import { HOSTILE } from "./fixtures";
 import { ARTIFACTS, REPO, errorOutputs, inApp, launchBrowser, openLab, runNewCell, screenshot, startLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
 
@@ -179,4 +181,47 @@ test("the quick-chart button of a column inserts beam.chart code below the outpu
   await embed.screenshot({ path: join(ARTIFACTS, "chart-quick-count.png") });
   await screenshot(page, "chart-quick-ran");
   await assertSafe();
+});
+
+test("the live chart carries the chart's description as its accessible name", { timeout: 90000 }, async () => {
+  const ok = await runNewCell(page, `await beam.show(beam.chart([{ dept: "CS" }, { dept: "CS" }, { dept: "Math" }]).count("dept").title("Per department"));`);
+  await waitKernelIdle(page);
+  assert.deepEqual(await errorOutputs(page), []);
+  assert.equal(ok, true);
+  const cell = page.locator(".jp-Notebook .jp-CodeCell").last();
+  const embed = await assertChartDrawn(cell);
+  const labelled = embed.locator('[aria-label^="Per department."]').first();
+  await labelled.waitFor({ state: "attached", timeout: 15000 });
+  assert.equal(await labelled.getAttribute("aria-label"), "Per department. A bar chart of count by dept: 2 bars (CS 2, Math 1).");
+  await assertSafe();
+});
+
+test("the static SVG holds its long, slanted labels whole and inside its box, measured with real fonts", { timeout: 60000 }, async () => {
+  const names = ["CS331E - Elements of Software Engineering", "Elements of Web Programming", "CS327E – Elements of Databases", "WWWWWWWWWWWWWWWWWWWWWWWW"];
+  const data = names.flatMap((cname, i) => Array.from({ length: i + 1 }, () => ({ cname })));
+  const bundle = await bundleOf(beam.chart(data).count("cname").title("Enrolments per class"));
+  const svg = bundle["image/svg+xml"] as string;
+  const blank = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  try {
+    // As nbconvert and GitHub show it: the SVG as an image of its own size; here inline, to measure its texts.
+    await blank.setContent(`<!doctype html><body style="margin:0">${svg}</body>`);
+    const measured = await blank.evaluate(() => {
+      const root = (globalThis as any).document.querySelector("svg");
+      const box = root.getBoundingClientRect();
+      return {
+        box: { width: box.width, height: box.height },
+        texts: [...root.querySelectorAll("text")].map((t: any) => {
+          const r = t.getBoundingClientRect();
+          return { text: t.textContent, left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top };
+        }),
+      };
+    });
+    for (const name of names) assert.ok(measured.texts.some((t) => t.text === name), `the label ${name} is whole`);
+    for (const t of measured.texts) {
+      assert.ok(t.left >= -0.5 && t.top >= -0.5 && t.right <= measured.box.width + 0.5 && t.bottom <= measured.box.height + 0.5, `${JSON.stringify(t.text)} sticks out of the ${measured.box.width}x${measured.box.height} SVG: ${JSON.stringify(t)}`);
+    }
+    await blank.screenshot({ path: join(ARTIFACTS, "chart-static-long-labels.png") });
+  } finally {
+    await blank.close();
+  }
 });
