@@ -5,11 +5,12 @@
  */
 import { displayBundle } from "../display/emit";
 import { tablePayload } from "../display/table";
-import { KERNEL_GLOBAL, PROTOCOL_VERSION, REPLY_MIME, type InspectorPipeline, type PageRequest, type ReplyPayload } from "../display/protocol";
+import { KERNEL_GLOBAL, PROTOCOL_VERSION, REPLY_MIME, type InspectorPipeline, type PageRequest, type QueryRequest, type ReplyPayload } from "../display/protocol";
 import { Pipeline } from "../pipeline/pipeline";
 import { resolveRunner } from "../runners/registry";
 import { InteractiveRunner } from "../runners/interactive";
 import { variableNames } from "./names";
+import { queryOf } from "./query";
 import { knownCounts } from "./show";
 
 const MAX_PAGE = 5000;
@@ -69,6 +70,14 @@ export function installKernelApi(): void {
         reply(await pageOf(JSON.parse(json) as PageRequest));
       } catch (e) {
         reply({ version: PROTOCOL_VERSION, ok: false, kind: "page", error: String((e as Error)?.message ?? e) });
+      }
+    },
+    // A filtered/sorted page of a whole PCollection (queryOf never throws; the catch is for a bad JSON).
+    async query(json: string): Promise<void> {
+      try {
+        reply(await queryOf(JSON.parse(json) as QueryRequest));
+      } catch (e) {
+        reply({ version: PROTOCOL_VERSION, ok: false, kind: "query", error: String((e as Error)?.message ?? e) });
       }
     },
   };
