@@ -41,13 +41,17 @@ export interface TableViewOptions {
 function columnWidths(model: TableModel): number[] {
   return model.columns.map((c, ci) => {
     let chars = c.name.length + columnTypeLabel(c).length + 6; // + sort mark and chart button
+    let nested = false;
     const n = Math.min(model.viewLength, 200);
     for (let i = 0; i < n; i++) {
       const cells = model.rowAt(i).cells;
-      if (cells) chars = Math.max(chars, cells[ci].text.length + (isExpandable(cells[ci]) ? 2 : 0));
+      if (!cells) continue;
+      nested ||= isExpandable(cells[ci]);
+      chars = Math.max(chars, cells[ci].text.length + (isExpandable(cells[ci]) ? 2 : 0));
     }
-    // ~7.8px per character of a 13px monospace font, plus padding and border.
-    return Math.max(72, Math.min(320, chars * 8 + 16));
+    // ~7.8px per character of a 13px monospace font, plus padding and border. A group's
+    // preview (its records' fields) may take more room: what differs is at its end.
+    return Math.max(72, Math.min(nested ? 640 : 320, chars * 8 + 16));
   });
 }
 
@@ -86,7 +90,7 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
 
     const header = h("div", "bl-Table-toolbar");
     this.filterEl.type = "search";
-    this.filterEl.placeholder = "Filter: text, col:text, credits > 3, dob is null, … and …";
+    this.filterEl.placeholder = "Filter: text, col:text, credits > 3, x is null, … and …";
     this.filterEl.title =
       "Search every column (text), one column (cname:intro), compare (credits > 3, dept = CS, dob >= 2001-01-01, !=, <, <=), " +
       "missing values (dob is null, dob is not null); combine with and. Searches all rows of the PCollection.";
@@ -107,7 +111,8 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     this.headRow.setAttribute("aria-rowindex", "1");
     this.body.setAttribute("role", "rowgroup");
     this.scroller.append(this.headRow, this.body);
-    this.node.append(header, this.scroller, this.statusEl);
+    // The status sits under the filter box: a filter that does not parse is explained next to it.
+    this.node.append(header, this.statusEl, this.scroller);
   }
 
   /** IRenderMime.IRenderer: render a PCollection payload from an output bundle. */
@@ -514,12 +519,11 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
       return;
     }
     const { index } = m.rowAt(row);
-    if (m.toggleExpanded(index, col) !== undefined) {
-      this.win.update(m.viewLength);
-      this.body.style.height = `${this.win.totalHeight}px`;
-      this.renderRows(true);
-      this.cellEl(row, col)?.focus({ preventScroll: true });
-    }
+    if (index < 0) return;
+    m.toggleExpanded(index, col);
+    // The viewport grows with an expanded row (up to its limit), so refresh the whole grid.
+    this.refresh(true);
+    this.cellEl(row, col)?.focus({ preventScroll: true });
   }
 
   private async copyActive(): Promise<void> {
