@@ -95,7 +95,8 @@ export function fieldsOf(records: readonly Record<string, unknown>[]): string[] 
 /**
  * A one-line preview of a list of records, e.g. a GroupByKey's values:
  * `3 × {cno: "CS326E", cname: "Principles of …", credits: 3}`. A field whose value differs
- * between the records lists its distinct values: `cname: "Elements of …" | "Intro…" (+1)`,
+ * between the records says so and lists its first distinct values:
+ * `cname (3 different): "Elements of …" | "Intro…" | …`,
  * so what differs inside a group is readable without expanding it.
  */
 export function recordsPreview(records: readonly Record<string, unknown>[]): string {
@@ -105,9 +106,10 @@ export function recordsPreview(records: readonly Record<string, unknown>[]): str
       const t = shortText(r[f]);
       if (!distinct.includes(t)) distinct.push(t);
     }
-    const shown = distinct.slice(0, PREVIEW_DISTINCT).join(" | ");
-    const more = distinct.length > PREVIEW_DISTINCT ? ` (+${distinct.length - PREVIEW_DISTINCT})` : "";
-    return `${f}: ${shown}${more}`;
+    if (distinct.length === 1) return `${f}: ${distinct[0]}`;
+    // Said first, so that it shows even when a narrow cell cuts the values off.
+    const more = distinct.length > PREVIEW_DISTINCT ? " | …" : "";
+    return `${f} (${distinct.length} different): ${distinct.slice(0, PREVIEW_DISTINCT).join(" | ")}${more}`;
   });
   return `${records.length} × {${parts.join(", ")}}`;
 }

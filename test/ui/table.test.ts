@@ -184,7 +184,7 @@ test("a grouped column shows the records' fields and expands to a nested table",
   await cell.waitFor({ state: "visible" });
   assert.equal(
     (await cell.textContent())?.replace(/^[▸▾]/, ""),
-    '3 × {cno: "CS313E", cname: "Elements of Software Des…" | "Elements of SW Design" (+1), credits: 3}',
+    '3 × {cno: "CS313E", cname (3 different): "Elements of Software Des…" | "Elements of SW Design" | …, credits: 3}',
   );
   await cell.locator(".bl-Table-expander").click();
   const nested = t.locator(".bl-Table-nested").first();

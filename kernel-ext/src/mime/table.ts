@@ -357,10 +357,10 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     const block = h("div", "bl-Table-detailBlock bl-Table-nested");
     block.setAttribute("role", "table");
     block.setAttribute("aria-label", `${d.column}: ${countOf(d.count, "row").replace(/rows?$/, d.count === 1 ? "record" : "records")}`);
-    const template = `2.5em ${d.fields.map(() => "minmax(6em, max-content)").join(" ")}`;
+    // One grid for the whole nested table (rows are `display: contents`), so columns line up.
+    block.style.gridTemplateColumns = `max-content ${d.fields.map(() => "minmax(4em, max-content)").join(" ")}`;
     block.append(h("div", "bl-Table-detailLine bl-Table-nestedTitle", `${d.column} · ${formatCount(d.count)} ${d.count === 1 ? "record" : "records"}`));
     const head = h("div", "bl-Table-nestedRow bl-Table-nestedHead");
-    head.style.gridTemplateColumns = template;
     head.setAttribute("role", "row");
     head.append(h("span", "bl-Table-nestedCell", "#"), ...d.fields.map((f) => {
       const c = h("span", "bl-Table-nestedCell", f);
@@ -370,7 +370,6 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     block.append(head);
     d.rows.forEach((cells, i) => {
       const r = h("div", "bl-Table-nestedRow");
-      r.style.gridTemplateColumns = template;
       r.setAttribute("role", "row");
       r.append(h("span", "bl-Table-nestedCell bl-Table-nestedIndex", String(i)));
       for (const v of cells) {
