@@ -32,6 +32,7 @@ test("sort cycles asc/desc/none and keeps missing values last", () => {
   const col = (i: number) => m.rowAt(i).cells![1].text;
   m.toggleSort(1);
   assert.deepEqual([0, 1, 2].map(col), ["1", "2", "null"]);
+  assert.equal(m.showingText(), "3 elements, sorted by n");
   m.toggleSort(1);
   assert.deepEqual([0, 1, 2].map(col), ["2", "1", "null"]);
   m.toggleSort(1);
@@ -170,7 +171,7 @@ test("remote mode: a reply for an older filter is ignored; sorting asks with the
   assert.equal(need.filter, "");
   m.addQueryPage(need.key, reply([299, 298, 297], 0, 300));
   assert.equal(m.rowAt(0).cells![1].text, "299");
-  assert.equal(m.showingText(), "showing 3 of 300 elements");
+  assert.equal(m.showingText(), "300 elements, sorted by n");
   m.toggleSort(1);
   assert.equal(m.remote, false, "no sort and no filter: back to the PCollection's order");
   assert.equal(m.rowAt(299).index, 299);

@@ -250,12 +250,18 @@ export class TableModel {
     const all = total === null ? "" : ` of ${countOf(total, "element")}`;
     const filtering = this.parsed !== null;
     if (!v) return total === null ? `showing ${countOf(this.loaded, "element")}` : `showing ${formatCount(this.loaded)}${all}`;
+    // Sorting alone reorders every element: say so, rather than how many rows arrived yet.
+    const sortedBy = this.sortState ? `sorted by ${this.columns[this.sortState.column].name}` : "";
+    const everything = total === null ? countOf(this.viewLength, "element") : countOf(total, "element");
     if (v.kind === "remote") {
       if (v.total === null) return `${filtering ? "searching" : "sorting"} all${total === null ? "" : ` ${countOf(total, "element")}`}…`;
-      return filtering ? `${countOf(v.total, "match")}${all}` : `showing ${formatCount(v.fetched)}${all}`;
+      return filtering ? `${countOf(v.total, "match")}${all}` : `${everything}, ${sortedBy}`;
     }
-    const among = v.loadedOnly ? ` (among the ${countOf(this.loaded, "row")} loaded)` : "";
-    return filtering ? `${countOf(v.indices.length, "match")}${all}${among}` : `showing ${formatCount(v.indices.length)}${all}${among}`;
+    if (v.loadedOnly) {
+      const among = ` (among the ${countOf(this.loaded, "row")} loaded)`;
+      return filtering ? `${countOf(v.indices.length, "match")}${all}${among}` : `showing ${formatCount(v.indices.length)}${all}, ${sortedBy}${among}`;
+    }
+    return filtering ? `${countOf(v.indices.length, "match")}${all}` : `${everything}, ${sortedBy}`;
   }
 
   /** Toggles the expansion of a nested cell; returns whether it is now expanded. */
