@@ -205,3 +205,18 @@ test("an expanded list of records is a nested table of at most 10 rows", () => {
   assert.equal(d.rows[3][2].kind, "null");
   assert.equal(detailLineCount(d), 13);
 });
+
+test("remote mode: while the kernel has not answered, the loaded rows show sorted/filtered (never a blank table)", () => {
+  const m = partial();
+  m.toggleSort(1);
+  m.toggleSort(1);
+  assert.equal(m.remote, true);
+  assert.equal(m.showingText(), "sorting all 300 elements…");
+  assert.equal(m.viewLength, 2);
+  assert.deepEqual([0, 1].map((i) => m.rowAt(i).index), [1, 0]);
+  const need = m.missingPage(0, 10, 10)!;
+  assert.ok(need.kind === "query" && need.offset === 0);
+  m.addQueryPage(need.key, reply([299, 298], 0, 300));
+  assert.equal(m.viewLength, 300);
+  assert.deepEqual([0, 1].map((i) => m.rowAt(i).index), [299, 298]);
+});

@@ -571,7 +571,13 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
       })
       .catch((err: unknown) => {
         this.failedAt.set(failKey, Date.now());
-        if (this.model === current) this.setMessage(err instanceof Error ? err.message : String(err));
+        if (this.model !== current) return;
+        const why = err instanceof Error ? err.message : String(err);
+        // Without an answer the sort/filter still means something: the rows we have.
+        if (query && need.offset === 0) {
+          current.useLoadedRows();
+          this.setMessage(`${why} Sorted/filtered the ${countOf(current.loadedCount, "row")} loaded instead.`);
+        } else this.setMessage(why);
       })
       .finally(() => {
         this.fetching = false;

@@ -66,7 +66,15 @@ export function detailLineCount(d: CellDetail): number {
 type View =
   | null
   | { kind: "local"; indices: number[]; loadedOnly: boolean }
-  | { kind: "remote"; key: string; indices: Array<number | undefined>; total: number | null; fetched: number };
+  | {
+      kind: "remote";
+      key: string;
+      indices: Array<number | undefined>;
+      total: number | null;
+      fetched: number;
+      /** Until the kernel answers: the loaded rows sorted/filtered, so the table is never blank while it asks. */
+      provisional: number[];
+    };
 
 export class TableModel {
   readonly columns: ColumnSchema[];
@@ -210,13 +218,15 @@ export class TableModel {
   get viewLength(): number {
     const v = this.view;
     if (!v) return this.knownCount;
-    return v.kind === "local" ? v.indices.length : (v.total ?? 0);
+    if (v.kind === "local") return v.indices.length;
+    return v.total ?? v.provisional.length;
   }
 
   /** The row at a view position; `cells` is null while it is not fetched. */
   rowAt(viewIndex: number): ViewRow {
     const v = this.view;
-    const index = !v ? viewIndex : (v.indices[viewIndex] ?? -1);
+    const indices = v?.kind === "remote" && v.total === null ? v.provisional : v?.indices;
+    const index = !indices ? viewIndex : (indices[viewIndex] ?? -1);
     return { index, cells: index >= 0 ? (this.rows[index] ?? null) : null };
   }
 
@@ -306,9 +316,18 @@ export class TableModel {
     }
     if (!this.complete && !this.loadedOnly) {
       const key = JSON.stringify([this.filterText.trim(), this.sortSpec()]);
-      if (this.view?.kind !== "remote" || this.view.key !== key) this.view = { kind: "remote", key, indices: [], total: null, fetched: 0 };
+      if (this.view?.kind !== "remote" || this.view.key !== key) {
+        this.view = { kind: "remote", key, indices: [], total: null, fetched: 0, provisional: this.localIndices() };
+      }
       return;
     }
+    this.view = { kind: "local", indices: this.localIndices(), loadedOnly: this.loadedOnly && !this.complete };
+  }
+
+  /** The loaded rows that pass the filter, in sort order. */
+  private localIndices(): number[] {
+    const s = this.sortState;
+    const f = this.parsed;
     const names = this.columns.map((c) => c.name);
     const idx: number[] = [];
     this.rows.forEach((cells, i) => {
@@ -328,7 +347,7 @@ export class TableModel {
         return (ma ? 0 : sign * compareValues(ca, cb)) || a - b;
       });
     }
-    this.view = { kind: "local", indices: idx, loadedOnly: this.loadedOnly && !this.complete };
+    return idx;
   }
 }
 
