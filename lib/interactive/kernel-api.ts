@@ -4,13 +4,13 @@
  * inside the reply payload.
  */
 import { displayBundle } from "../display/emit";
+import { queryOf } from "./query";
 import { tablePayload } from "../display/table";
 import { KERNEL_GLOBAL, PROTOCOL_VERSION, REPLY_MIME, type InspectorPipeline, type PageRequest, type QueryRequest, type ReplyPayload } from "../display/protocol";
 import { Pipeline } from "../pipeline/pipeline";
 import { resolveRunner } from "../runners/registry";
 import { InteractiveRunner } from "../runners/interactive";
 import { variableNames } from "./names";
-import { queryOf } from "./query";
 import { knownCounts } from "./show";
 
 const MAX_PAGE = 5000;
