@@ -430,9 +430,9 @@ if (SKIP_VENV) {
           venvKey(),
           // Files the build itself writes (hatch's _version.py, tsc's buildinfo) are not inputs.
           treeSignature(extDir, (p) => !p.endsWith(".tsbuildinfo") && !p.includes(".egg-info") && !p.endsWith("_version.py"), generated),
-          // The extension compiles the wire format in (kernel-ext/src imports it), so a
-          // protocol change must rebuild it too.
-          fileHash(path.join(ROOT, "lib", "display", "protocol.ts")),
+          // The extension compiles the wire format, the filter language and the value
+          // previews in (kernel-ext/src imports them), so a change to them must rebuild it too.
+          ...["protocol.ts", "filter.ts", "preview.ts"].map((f) => fileHash(path.join(ROOT, "lib", "display", f))),
         ),
       run() {
         sh(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "./kernel-ext"]);

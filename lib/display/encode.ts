@@ -2,6 +2,9 @@
  * Values made safe for display payloads (see protocol.ts) and column types inferred from
  * a sample, so a table header can say what each column holds.
  */
+import type { BigQueryType } from "../io/schema";
+import type { DeclaredColumn } from "../pipeline/pvalue";
+import { isRecordList, recordsPreview } from "./preview";
 import type { ColumnSchema, ColumnType, EncodedValue } from "./protocol";
 
 /** Longest string kept whole in a payload; longer ones are cut with an ellipsis. */
@@ -71,10 +74,41 @@ export function inferColumns(names: string[], columns: Record<string, readonly u
   });
 }
 
+const DECLARED_TYPES: Record<BigQueryType, ColumnType> = {
+  STRING: "string", INTEGER: "integer", INT64: "integer", FLOAT: "number", FLOAT64: "number", NUMERIC: "number",
+  BOOLEAN: "boolean", BOOL: "boolean", DATE: "date", DATETIME: "date", TIMESTAMP: "date",
+};
+
+/**
+ * Column types with a source's declared schema applied: a declared type wins over the one
+ * inferred from the sample (an all-null column of INTEGERs is still `integer`), and with
+ * no elements the declared columns are the columns.
+ */
+export function applyDeclared(columns: ColumnSchema[], declared: readonly DeclaredColumn[] | null | undefined, empty: boolean): ColumnSchema[] {
+  if (!declared?.length) return columns;
+  const byName = new Map(declared.map((d) => [d.name, d]));
+  return columns.map((c) => {
+    const d = byName.get(c.name);
+    if (!d) return c;
+    return { name: c.name, type: d.type ? DECLARED_TYPES[d.type] : c.type, nullable: empty ? d.nullable : c.nullable };
+  });
+}
+
+/** True for column types whose values are numbers (right-aligned in tables). */
+export function isNumericType(t: ColumnType): boolean {
+  return t === "integer" || t === "number" || t === "bigint";
+}
+
+/** `1 element`, `2 elements`. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+}
+
 /** A short one-line rendering of a value for text and HTML tables. */
 export function displayText(v: unknown, max = 120): string {
   let s: string;
   if (v === null) s = "null";
+  else if (isRecordList(v)) s = recordsPreview(v);
   else if (v === undefined) s = "undefined";
   else if (typeof v === "string") s = v;
   else if (typeof v === "bigint") s = `${v}n`;

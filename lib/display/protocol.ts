@@ -164,7 +164,26 @@ export interface InspectorPipeline {
 export type ReplyPayload =
   | { version: typeof PROTOCOL_VERSION; ok: true; kind: "inspect"; pipelines: InspectorPipeline[] }
   | { version: typeof PROTOCOL_VERSION; ok: true; kind: "page"; page: PCollectionPayload }
-  | { version: typeof PROTOCOL_VERSION; ok: false; kind: "inspect" | "page"; error: string };
+  | { version: typeof PROTOCOL_VERSION; ok: false; kind: "inspect" | "page"; error: string }
+  | QueryReply
+  | { version: typeof PROTOCOL_VERSION; ok: false; kind: "query"; error: string };
+
+/**
+ * A page of a filtered and/or sorted view of a whole PCollection (answers {@link QueryRequest}).
+ * `page.offset` / `page.total` count positions in the view (`page.total` = `matched`).
+ */
+export interface QueryReply {
+  version: typeof PROTOCOL_VERSION;
+  ok: true;
+  kind: "query";
+  page: PCollectionPayload;
+  /** Index in the PCollection of each row of the page. */
+  indices: number[];
+  /** Elements that match the filter (all of them when there is none). */
+  matched: number;
+  /** Elements in the PCollection. */
+  total: number;
+}
 
 /** Arguments of a paging request, as the front end sends them. */
 export interface PageRequest {
@@ -172,6 +191,16 @@ export interface PageRequest {
   pcollection: string;
   offset: number;
   limit: number;
+}
+
+/**
+ * A page of a PCollection seen through a filter (see lib/display/filter.ts) and a sort,
+ * computed in the kernel over all of its elements.
+ */
+export interface QueryRequest extends PageRequest {
+  /** Filter text; empty for none. */
+  filter: string;
+  sort: { column: string; descending: boolean } | null;
 }
 
 /** Payload of {@link CHART_MIME}. */
@@ -202,4 +231,9 @@ export function inspectCode(): string {
 /** Code for a paging request (answers {@link REPLY_MIME} with a page; awaited so the reply belongs to the request). */
 export function pageCode(req: PageRequest): string {
   return `await Reflect.get(globalThis, "${KERNEL_GLOBAL}")?.page(${JSON.stringify(JSON.stringify(req))})`;
+}
+
+/** Code for a filter/sort request (answers {@link REPLY_MIME} with a {@link QueryReply}). */
+export function queryCode(req: QueryRequest): string {
+  return `await Reflect.get(globalThis, "${KERNEL_GLOBAL}")?.query(${JSON.stringify(JSON.stringify(req))})`;
 }

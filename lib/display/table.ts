@@ -2,10 +2,11 @@
  * The display bundle of a PCollection or table: our MIME type with a bounded sample for
  * the extension, an escaped HTML table and a text table for every other viewer.
  */
-import { columnsOf, shapeOf } from "../collect";
-import { displayText, encodeValue, inferColumns } from "./encode";
+import { columnsOf, shapeOf, type ElementShape } from "../collect";
+import type { DeclaredColumn } from "../pipeline/pvalue";
+import { applyDeclared, displayText, encodeValue, inferColumns, isNumericType, plural } from "./encode";
 import { escapeHtml } from "./html";
-import { PCOLLECTION_MIME, PROTOCOL_VERSION, pageCode, type EncodedValue, type PCollectionPayload, type PipelineRef } from "./protocol";
+import { PCOLLECTION_MIME, PROTOCOL_VERSION, pageCode, type ColumnType, type EncodedValue, type PCollectionPayload, type PipelineRef } from "./protocol";
 
 /** What a table display shows. */
 export interface TableSource {
@@ -16,8 +17,14 @@ export interface TableSource {
   elements: readonly unknown[];
   offset?: number;
   total: number | null;
-  /** Column names to use when there are no elements to infer them from. */
+  /** Column names (default: inferred from the elements); with no elements, the columns shown. */
   columns?: string[];
+  /** How elements map to columns (default: inferred from the elements). */
+  shape?: ElementShape;
+  /** Declared columns (a source's schema): they type the columns, even when there are no elements. */
+  schema?: readonly DeclaredColumn[] | null;
+  /** What the count line counts: a PCollection's elements (default) or a table's rows. */
+  unit?: "element" | "row";
 }
 
 /** Limits that keep a saved notebook small whatever the PCollection's size. */
@@ -37,8 +44,10 @@ function rowsOf(elements: readonly unknown[], shape: ReturnType<typeof shapeOf>,
 /** The payload of our MIME type: at most `limit` rows, cut to the byte budget. */
 export function tablePayload(src: TableSource, limit = EMBED_LIMITS.rows, budget = EMBED_LIMITS.bytes): PCollectionPayload {
   const sample = src.elements.slice(0, limit);
-  const shape = sample.length === 0 && src.columns?.length ? "record" : shapeOf(sample);
-  const names = sample.length === 0 && src.columns?.length ? src.columns : columnsOf(sample, shape);
+  const declaredNames = src.schema?.length ? src.schema.map((c) => c.name) : undefined;
+  const given = src.columns?.length ? src.columns : sample.length === 0 ? declaredNames : undefined;
+  const shape = src.shape ?? (sample.length === 0 && given ? "record" : shapeOf(sample));
+  const names = given ?? columnsOf(sample, shape);
   const rows = rowsOf(sample, shape, names);
   const encoded: Record<string, EncodedValue>[] = [];
   let bytes = 0;
@@ -57,7 +66,7 @@ export function tablePayload(src: TableSource, limit = EMBED_LIMITS.rows, budget
     pipeline: src.pipeline,
     label: src.label,
     pcollection: src.pcollection,
-    columns: inferColumns(names, columns, groupColumns),
+    columns: shape === "record" ? applyDeclared(inferColumns(names, columns, groupColumns), src.schema, encoded.length === 0) : inferColumns(names, columns, groupColumns),
     shape,
     rows: encoded,
     offset: src.offset ?? 0,
@@ -66,17 +75,30 @@ export function tablePayload(src: TableSource, limit = EMBED_LIMITS.rows, budget
   };
 }
 
-function countLine(shown: number, total: number | null, what: string): string {
-  if (total === null) return `showing ${shown} ${what}`;
-  return shown >= total ? `${total} ${what}` : `showing ${shown} of ${total} ${what}`;
+/** `3 elements`, `showing 50 of 300000 elements`, `1 row`. */
+export function countLine(shown: number, total: number | null, unit: "element" | "row" = "element"): string {
+  if (total === null) return `showing ${plural(shown, unit)}`;
+  return shown >= total ? plural(total, unit) : `showing ${shown} of ${plural(total, unit)}`;
 }
 
 function cellHtml(v: unknown, type: string): string {
   if (v === null) return "<em>null</em>";
   if (v === undefined) return "<em>undefined</em>";
   if (typeof v === "number" && Number.isNaN(v)) return "<em>NaN</em>";
-  if (type === "group" && Array.isArray(v)) return `<em>[${v.length} values]</em> ${escapeHtml(displayText(v.slice(0, 10)))}`;
+  if (type === "group" && Array.isArray(v) && !v.every((x) => x !== null && typeof x === "object" && !Array.isArray(x))) {
+    return `<em>[${plural(v.length, "value")}]</em> ${escapeHtml(displayText(v.slice(0, 10)))}`;
+  }
   return escapeHtml(displayText(v));
+}
+
+/**
+ * Alignment as attributes: nbconvert's and JupyterLab's stylesheets right-align every
+ * table cell, and an inline style is what overrides them (`align` is for viewers that
+ * strip styles, such as GitHub's).
+ */
+function alignAttrs(type: string): string {
+  const side = isNumericType(type as ColumnType) ? "right" : "left";
+  return ` align="${side}" style="text-align: ${side}"`;
 }
 
 /** An HTML table (escaped) of the first rows, with the count and the label. */
@@ -84,9 +106,9 @@ export function tableHtml(payload: PCollectionPayload, source: TableSource, maxR
   const shown = Math.min(maxRows, payload.rows.length);
   const names = payload.columns.map((c) => c.name);
   const rows = rowsOf(source.elements.slice(0, shown), payload.shape, names);
-  const head = payload.columns.map((c) => `<th>${escapeHtml(c.name)} <small>${escapeHtml(c.type)}</small></th>`).join("");
-  const body = rows.map((r) => `<tr>${payload.columns.map((c) => `<td>${cellHtml(r[c.name], c.type)}</td>`).join("")}</tr>`).join("\n");
-  const caption = `<strong>${escapeHtml(payload.label)}</strong> — ${escapeHtml(countLine(shown, payload.total, "elements"))}`;
+  const head = payload.columns.map((c) => `<th${alignAttrs(c.type)}>${escapeHtml(c.name)} <small>${escapeHtml(c.type)}</small></th>`).join("");
+  const body = rows.map((r) => `<tr>${payload.columns.map((c) => `<td${alignAttrs(c.type)}>${cellHtml(r[c.name], c.type)}</td>`).join("")}</tr>`).join("\n");
+  const caption = `<strong>${escapeHtml(payload.label)}</strong> — ${escapeHtml(countLine(shown, payload.total, source.unit))}`;
   return `<div class="beamlab-table"><p>${caption}</p>\n<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }
 
@@ -96,8 +118,9 @@ export function tableText(payload: PCollectionPayload, source: TableSource, maxR
   const names = payload.columns.map((c) => c.name);
   const rows = rowsOf(source.elements.slice(0, shown), payload.shape, names).map((r) => names.map((n) => displayText(r[n], 40)));
   const widths = names.map((n, i) => Math.max(n.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(" | ");
-  return [`${payload.label} — ${countLine(shown, payload.total, "elements")}`, line(names), widths.map((w) => "-".repeat(w)).join("-+-"), ...rows.map(line)].join("\n");
+  const right = payload.columns.map((c) => isNumericType(c.type));
+  const line = (cells: string[]) => cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ");
+  return [`${payload.label} — ${countLine(shown, payload.total, source.unit)}`, line(names), widths.map((w) => "-".repeat(w)).join("-+-"), ...rows.map(line)].join("\n");
 }
 
 /** The full display bundle for a table. */

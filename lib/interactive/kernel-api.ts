@@ -4,8 +4,9 @@
  * inside the reply payload.
  */
 import { displayBundle } from "../display/emit";
+import { queryOf } from "./query";
 import { tablePayload } from "../display/table";
-import { KERNEL_GLOBAL, PROTOCOL_VERSION, REPLY_MIME, type InspectorPipeline, type PageRequest, type ReplyPayload } from "../display/protocol";
+import { KERNEL_GLOBAL, PROTOCOL_VERSION, REPLY_MIME, type InspectorPipeline, type PageRequest, type QueryRequest, type ReplyPayload } from "../display/protocol";
 import { Pipeline } from "../pipeline/pipeline";
 import { resolveRunner } from "../runners/registry";
 import { InteractiveRunner } from "../runners/interactive";
@@ -77,6 +78,14 @@ export function installKernelApi(): void {
         reply(await pageOf(JSON.parse(json) as PageRequest));
       } catch (e) {
         reply({ version: PROTOCOL_VERSION, ok: false, kind: "page", error: String((e as Error)?.message ?? e) });
+      }
+    },
+    // A filtered/sorted page of a whole PCollection (queryOf never throws; the catch is for a bad JSON).
+    async query(json: string): Promise<void> {
+      try {
+        reply(await queryOf(JSON.parse(json) as QueryRequest));
+      } catch (e) {
+        reply({ version: PROTOCOL_VERSION, ok: false, kind: "query", error: String((e as Error)?.message ?? e) });
       }
     },
   };

@@ -3,7 +3,9 @@
  * and anything that knows how to display itself (charts).
  */
 import * as aq from "arquero";
-import { elementsOf } from "../collect";
+import { elementsOf, isRecord } from "../collect";
+import { plural } from "../display/encode";
+import { queryResultInfo } from "../warehouse/warehouse";
 import { DISPLAY_SYMBOL, isDisplayable } from "../display/displayable";
 import { displayBundle } from "../display/emit";
 import { graphBundle } from "../display/graph";
@@ -35,7 +37,7 @@ export async function pcollectionBundle(pcoll: PCollection<unknown>, opts: ShowO
   const elements = await elementsOf(pcoll);
   const names = variableNames();
   const bundle = tableBundle(
-    { label: names.get(pcoll.id) ? `${names.get(pcoll.id)} (${pcoll.label})` : pcoll.label, pipeline: { id: pcoll.pipeline.id, name: names.get(pcoll.pipeline.id) ?? pcoll.pipeline.name }, pcollection: pcoll.id, elements, total: elements.length },
+    { label: names.get(pcoll.id) ? `${names.get(pcoll.id)} (${pcoll.label})` : pcoll.label, pipeline: { id: pcoll.pipeline.id, name: names.get(pcoll.pipeline.id) ?? pcoll.pipeline.name }, pcollection: pcoll.id, elements, total: elements.length, schema: pcoll.schema },
     opts,
   );
   // The extension writes code with this name (quick charts of a column).
@@ -44,10 +46,21 @@ export async function pcollectionBundle(pcoll: PCollection<unknown>, opts: ShowO
   return bundle;
 }
 
-/** The display bundle of an arquero table. */
+/** The display bundle of an arquero table ("query result" with its column types when a warehouse query returned it). */
 export function arqueroBundle(table: aq.ColumnTable, opts: ShowOptions = {}): Record<string, unknown> {
   const limit = Math.min(opts.n ?? 1000, table.numRows());
-  return tableBundle({ label: opts.label ?? "table", pipeline: null, pcollection: null, elements: table.objects({ limit }), total: table.numRows(), columns: table.columnNames() }, opts);
+  const query = queryResultInfo(table);
+  const label = opts.label ?? (query ? "query result" : "arquero table");
+  return tableBundle({ label, pipeline: null, pcollection: null, elements: table.objects({ limit }), total: table.numRows(), columns: table.columnNames(), schema: query?.columns, unit: "row" }, opts);
+}
+
+/** What an array holds, in a caption: "array of 3 records", "array of 1 number", "array of 2 values". */
+export function arrayCaption(values: readonly unknown[]): string {
+  const kinds = new Set(values.map((v) => (v === null || v === undefined ? null : isRecord(v) ? "record" : Array.isArray(v) ? "array" : v instanceof Date ? "date" : typeof v)));
+  kinds.delete(null);
+  const only = kinds.size === 1 ? [...kinds][0] : null;
+  const noun = only === "record" || only === "array" || only === "date" || only === "number" || only === "string" || only === "boolean" ? only : "value";
+  return `array of ${plural(values.length, noun)}`;
 }
 
 /** The display bundle of a pipeline's graph. */
@@ -73,7 +86,7 @@ export async function bundleOf(x: unknown, opts: ShowOptions = {}): Promise<Reco
   if (x instanceof Pipeline) return pipelineGraphBundle(x);
   if (x instanceof aq.ColumnTable) return arqueroBundle(x, opts);
   if (isDisplayable(x)) return x[DISPLAY_SYMBOL]();
-  if (Array.isArray(x)) return tableBundle({ label: opts.label ?? "array", pipeline: null, pcollection: null, elements: x, total: x.length }, opts);
+  if (Array.isArray(x)) return tableBundle({ label: opts.label ?? arrayCaption(x), pipeline: null, pcollection: null, elements: x, total: x.length }, opts);
   throw new TypeError(`show() cannot display ${x === null ? "null" : typeof x}; pass a PCollection, an arquero table, an array, a pipeline or a chart`);
 }
 

@@ -3,7 +3,7 @@
  * fields, embedded newlines, CRLF, BOM), optionally typed by a schema.
  */
 import { error, PipelineError } from "../errors";
-import type { PBegin, PCollection } from "../pipeline/pvalue";
+import type { DeclaredColumn, PBegin, PCollection } from "../pipeline/pvalue";
 import type { PTransform } from "../pipeline/transform";
 import { csvParser } from "./csv-parser";
 import { matchFiles } from "./files";
@@ -80,6 +80,10 @@ class CsvSource implements Source<Record<string, unknown>> {
       out[f.name] = r.value;
     }
     return out;
+  }
+
+  schema(): readonly DeclaredColumn[] | null {
+    return this.fields ? this.fields.map((f) => ({ name: f.name, type: f.type, nullable: f.mode !== "REQUIRED" })) : null;
   }
 
   describe() {

@@ -3,6 +3,7 @@
  * a Sink writes them in two phases so a failed run leaves nothing behind.
  */
 import type { PipelineOptions } from "../pipeline/pipeline";
+import type { DeclaredColumn } from "../pipeline/pvalue";
 
 /** What a runner hands to sources and sinks. */
 export interface IOContext {
@@ -22,6 +23,8 @@ export interface Source<T> {
   read(ctx: IOContext): AsyncIterable<T[]>;
   /** Short strings describing the source, for graphs. */
   describe(): Record<string, string>;
+  /** The columns of its elements when the source declares them (a schema, a query's result types). */
+  schema?(): readonly DeclaredColumn[] | null;
 }
 
 /** An open sink: receives bundles, then is closed, then committed or aborted by the runner. */

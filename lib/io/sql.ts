@@ -3,7 +3,7 @@
  * the course's pipelines do with BigQuery.
  */
 import { error } from "../errors";
-import type { PBegin, PCollection } from "../pipeline/pvalue";
+import type { DeclaredColumn, PBegin, PCollection } from "../pipeline/pvalue";
 import type { PTransform } from "../pipeline/transform";
 import { streamQuery, withConnection } from "../warehouse/duckdb";
 import { defaultWarehousePath, rowToText, splitTableName, writeTextRows, type CreateDisposition, type WriteDisposition } from "../warehouse/warehouse";
@@ -20,14 +20,19 @@ export interface ReadFromSQLOptions {
 }
 
 class SqlSource implements Source<Record<string, unknown>> {
+  /** The result's columns as DuckDB reported them at the last read (known even for no rows). */
+  private columns: DeclaredColumn[] | null = null;
   constructor(private readonly opts: ReadFromSQLOptions) {}
+  schema(): readonly DeclaredColumn[] | null {
+    return this.columns;
+  }
   async *read(ctx: IOContext): AsyncIterable<Record<string, unknown>[]> {
     const file = defaultWarehousePath(this.opts.warehouse ?? ctx.options.warehouse);
     const batches: Record<string, unknown>[][] = [];
     // The connection is closed before elements flow on, so the file is free while the
     // rest of the pipeline (maybe a WriteToTable to the same file) runs.
     await withConnection(file, async (conn) => {
-      for await (const rows of streamQuery(conn, this.opts.query)) batches.push(rows);
+      for await (const rows of streamQuery(conn, this.opts.query, (c) => (this.columns = c))) batches.push(rows);
     }).catch((e) => error("The query failed", { label: ctx.label, cause: e, hint: "check the SQL; tables are named dataset.table (see beam.warehouse.open().tables())." }));
     let batch: Record<string, unknown>[] = [];
     for (const rows of batches.splice(0)) {

@@ -1,6 +1,7 @@
 /**
  * The values that flow between transforms: `PCollection<T>` and the pipeline's root.
  */
+import type { BigQueryType } from "../io/schema";
 import type { Pipeline } from "./pipeline";
 import type { PTransform, TransformNode } from "./transform";
 
@@ -43,9 +44,58 @@ export class PCollection<T> {
     return typeof a === "string" ? this.pipeline.applyTransform(a, b!, this) : this.pipeline.applyTransform(null, a, this);
   }
 
+  /**
+   * The columns its elements are declared to have, or null: a source with a schema
+   * (ReadFromSQL, ReadFromCsv with `schema`) declares them, and transforms that only pass
+   * input elements on (Filter, Distinct, Flatten, Partition) keep them. Tables use them to
+   * type columns, even when there are no elements.
+   */
+  get schema(): readonly DeclaredColumn[] | null {
+    return declaredSchemaOf(this);
+  }
+
   toString(): string {
     return `PCollection[${this.label}]`;
   }
+}
+
+/** A column a source declares (type null when it has no BigQuery name, e.g. a DuckDB LIST). */
+export interface DeclaredColumn {
+  name: string;
+  type: BigQueryType | null;
+  nullable: boolean;
+}
+
+/** Implemented by sources that know their elements' columns (maybe only once they have been read). */
+export interface DeclaresSchema {
+  schema(): readonly DeclaredColumn[] | null;
+}
+
+/** Marks a transform whose outputs hold only elements of its inputs, unchanged (Filter, Distinct, ...). */
+export interface KeepsSchema {
+  readonly keepsSchema: true;
+}
+
+function keepsSchema(t: unknown): boolean {
+  return (t as Partial<KeepsSchema>)?.keepsSchema === true;
+}
+
+function declaredSchemaOf(pc: PCollection<unknown>, depth = 0): readonly DeclaredColumn[] | null {
+  if (depth > 100) return null;
+  // A composite's output is the output of one of its inner steps: look from that step up.
+  for (let node: TransformNode | null = pc.producer; node; node = node.parent) {
+    if (![...node.outputs.values()].includes(pc)) break;
+    const source = node.primitive?.kind === "Read" ? (node.primitive.source as Partial<DeclaresSchema>) : null;
+    if (source && typeof source.schema === "function") return source.schema();
+    if (keepsSchema(node.transform)) {
+      for (const input of node.inputs) {
+        const s = declaredSchemaOf(input, depth + 1);
+        if (s) return s;
+      }
+      return null;
+    }
+  }
+  return null;
 }
 
 /** The input of root transforms such as `Create` and `ReadFromText`: the pipeline itself. */

@@ -2,11 +2,12 @@
  * Flatten: several PCollections of the same type as one.
  */
 import { error } from "../errors";
-import type { PCollection } from "../pipeline/pvalue";
+import type { KeepsSchema, PCollection } from "../pipeline/pvalue";
 import { PTransform, type ExpandContext } from "../pipeline/transform";
 
-class FlattenTransform<T> extends PTransform<readonly PCollection<T>[], PCollection<T>> {
+class FlattenTransform<T> extends PTransform<readonly PCollection<T>[], PCollection<T>> implements KeepsSchema {
   readonly name = "Flatten";
+  readonly keepsSchema = true;
   expand(_inputs: readonly PCollection<T>[], ctx: ExpandContext): PCollection<T> {
     return ctx.primitive({ kind: "Flatten" });
   }

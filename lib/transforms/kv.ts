@@ -1,7 +1,7 @@
 /**
  * Small transforms over `[key, value]` pairs and Distinct.
  */
-import type { PCollection } from "../pipeline/pvalue";
+import type { KeepsSchema, PCollection } from "../pipeline/pvalue";
 import { ptransform, type PTransform } from "../pipeline/transform";
 import { CombinePerKey } from "./combine";
 import { Map as MapT } from "./map";
@@ -23,10 +23,12 @@ export function KvSwap<K, V>(): PTransform<PCollection<readonly [K, V]> | PColle
 
 /** Each distinct element once; elements are compared by value. */
 export function Distinct<T>(): PTransform<PCollection<T>, PCollection<T>> {
-  return ptransform("Distinct", (input: PCollection<T>) =>
+  const keeps: KeepsSchema = { keepsSchema: true };
+  const distinct = ptransform("Distinct", (input: PCollection<T>) =>
     input
       .apply("ToPairs", MapT((e: T) => [e, null] as [T, null]))
       .apply("Group", CombinePerKey<T, null, null>(() => null))
       .apply("Keys", MapT(([e]: [T, null]) => e)),
   );
+  return Object.assign(distinct, keeps);
 }

@@ -2,7 +2,7 @@
  * Map, FlatMap and Filter: ParDo with a plain function instead of a DoFn class.
  */
 import { error } from "../errors";
-import type { PCollection } from "../pipeline/pvalue";
+import type { KeepsSchema, PCollection } from "../pipeline/pvalue";
 import type { PTransform } from "../pipeline/transform";
 import { FunctionDoFn, type ElementFnKind } from "./dofn";
 import { ParDoTransform } from "./pardo";
@@ -48,5 +48,6 @@ export function FlatMap<I, O, S extends Side = []>(
 export function Filter<I, O extends I, S extends Side = []>(fn: (element: I, ...sides: SideValues<S>) => element is O, ...sideInputs: S): PTransform<PCollection<I>, PCollection<O>>;
 export function Filter<I, S extends Side = []>(fn: (element: I, ...sides: SideValues<S>) => unknown, ...sideInputs: S): PTransform<PCollection<I>, PCollection<I>>;
 export function Filter(fn: (element: unknown, ...sides: unknown[]) => unknown, ...sideInputs: SideInput<any, any>[]): PTransform<PCollection<unknown>, PCollection<unknown>> {
-  return fromFunction("filter", "Filter", fn, sideInputs);
+  const keeps: KeepsSchema = { keepsSchema: true };
+  return Object.assign(fromFunction("filter", "Filter", fn, sideInputs), keeps);
 }

@@ -2,7 +2,7 @@
  * Partition: splits one PCollection into n by a function of the element.
  */
 import { error } from "../errors";
-import type { PCollection } from "../pipeline/pvalue";
+import type { KeepsSchema, PCollection } from "../pipeline/pvalue";
 import { PTransform, type ExpandContext } from "../pipeline/transform";
 import { DoFn, TaggedOutput } from "./dofn";
 
@@ -26,8 +26,9 @@ class PartitionFn<T> extends DoFn<T, never> {
   }
 }
 
-class PartitionTransform<T> extends PTransform<PCollection<T>, PCollection<T>[]> {
+class PartitionTransform<T> extends PTransform<PCollection<T>, PCollection<T>[]> implements KeepsSchema {
   readonly name = "Partition";
+  readonly keepsSchema = true;
   constructor(private readonly fn: (element: T, n: number) => number, private readonly n: number) {
     super();
   }

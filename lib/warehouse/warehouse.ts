@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as aq from "arquero";
 import { error, PipelineError } from "../errors";
 import { coerce, parseSchema, type FieldSchema, type TableSchema } from "../io/schema";
+import type { DeclaredColumn } from "../pipeline/pvalue";
 import { appendText, ident, literal, queryAll, withConnection, type Row } from "./duckdb";
 import { readCsvRecords } from "./csv-records";
 
@@ -92,6 +93,20 @@ export async function writeTextRows(
   });
 }
 
+/** What `show` needs to know of a table that a warehouse query returned. */
+export interface QueryResultInfo {
+  sql: string;
+  /** The result's columns with their types, known even when it has no rows. */
+  columns: readonly DeclaredColumn[];
+}
+
+const queryResults = new WeakMap<aq.ColumnTable, QueryResultInfo>();
+
+/** The query behind a table returned by {@link Warehouse.query}, or undefined for any other table. */
+export function queryResultInfo(table: aq.ColumnTable): QueryResultInfo | undefined {
+  return queryResults.get(table);
+}
+
 /** Table names and rows of a query result as an arquero table (columns kept when empty). */
 function toTable(columns: { name: string }[], rows: Row[]): aq.ColumnTable {
   const data: Record<string, unknown[]> = {};
@@ -136,11 +151,13 @@ export class Warehouse {
   /** Runs SQL and returns the result as an arquero table. */
   async query(sql: string): Promise<aq.ColumnTable> {
     const { columns, rows } = await this.run(sql);
-    return toTable(columns, rows);
+    const table = toTable(columns, rows);
+    queryResults.set(table, { sql, columns: columns.map((c) => c.declared) });
+    return table;
   }
 
   /** Runs SQL and returns column names/types and rows as plain objects. */
-  async run(sql: string): Promise<{ columns: { name: string; type: string }[]; rows: Row[] }> {
+  async run(sql: string): Promise<{ columns: { name: string; type: string; declared: DeclaredColumn }[]; rows: Row[] }> {
     try {
       return await withConnection(this.path, (conn) => queryAll(conn, sql));
     } catch (e) {

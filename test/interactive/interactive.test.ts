@@ -110,7 +110,7 @@ test("show bundles carry our MIME type, escaped HTML and text, with counts and t
   assert.match(html, /<em>undefined<\/em>/);
   assert.match(html, /<em>NaN<\/em>/);
   assert.match(html, /<em>null<\/em>/);
-  assert.match(bundle["text/plain"] as string, /1 elements/);
+  assert.match(bundle["text/plain"] as string, / — 1 element\n/);
 });
 
 test("a shown PCollection's payload carries the notebook variable it is bound to", async () => {

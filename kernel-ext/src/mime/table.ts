@@ -13,7 +13,7 @@ import { copyToClipboard, h } from "../dom";
 import type { KernelModel } from "../model/kernel-model";
 import { quickChart } from "../model/chart-code";
 import { asPCollectionPayload } from "../model/payloads";
-import { TableModel, columnTypeLabel, formatCount } from "../model/table-model";
+import { TableModel, columnTypeLabel, countOf, detailLineCount, formatCount, type CellDetail, type FetchNeed } from "../model/table-model";
 import { copyText, isExpandable, isMissing, type DecodedValue } from "../model/values";
 import { VirtualWindow } from "../model/virtual-window";
 
@@ -22,6 +22,8 @@ const LINE_H = 20;
 const MAX_VIEWPORT = 380;
 const PAGE_SIZE = 200;
 const HEADER_ROW = -1;
+/** Quiet time after typing before a filter goes to the kernel (local filters apply at once). */
+const FILTER_DEBOUNCE_MS = 300;
 
 export interface TableViewOptions {
   /** Kernel model to page through; called lazily because a renderer is attached late. */
@@ -39,13 +41,17 @@ export interface TableViewOptions {
 function columnWidths(model: TableModel): number[] {
   return model.columns.map((c, ci) => {
     let chars = c.name.length + columnTypeLabel(c).length + 6; // + sort mark and chart button
+    let nested = false;
     const n = Math.min(model.viewLength, 200);
     for (let i = 0; i < n; i++) {
       const cells = model.rowAt(i).cells;
-      if (cells) chars = Math.max(chars, cells[ci].text.length + (isExpandable(cells[ci]) ? 2 : 0));
+      if (!cells) continue;
+      nested ||= isExpandable(cells[ci]);
+      chars = Math.max(chars, cells[ci].text.length + (isExpandable(cells[ci]) ? 2 : 0));
     }
-    // ~7.8px per character of a 13px monospace font, plus padding and border.
-    return Math.max(72, Math.min(320, chars * 8 + 16));
+    // ~7.8px per character of a 13px monospace font, plus padding and border. A group's
+    // preview (its records' fields) may take more room: what differs is at its end.
+    return Math.max(72, Math.min(nested ? 640 : 320, chars * 8 + 16));
   });
 }
 
@@ -71,7 +77,10 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
   private renderedRange = { start: -1, end: -1 };
   private frame = 0;
   private fetching = false;
-  private failedAt = new Map<number, number>();
+  private failedAt = new Map<string, number>();
+  private filterTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Loading or failure message of the last fetch; a filter that does not parse is shown instead. */
+  private fetchStatus = "";
 
   constructor(private readonly options: TableViewOptions) {
     super();
@@ -81,12 +90,12 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
 
     const header = h("div", "bl-Table-toolbar");
     this.filterEl.type = "search";
-    this.filterEl.placeholder = "Filter (text or column:text)";
+    this.filterEl.placeholder = "Filter: text, col:text, credits > 3, x is null, … and …";
+    this.filterEl.title =
+      "Search every column (text), one column (cname:intro), compare (credits > 3, dept = CS, dob >= 2001-01-01, !=, <, <=), " +
+      "missing values (dob is null, dob is not null); combine with and. Searches all rows of the PCollection.";
     this.filterEl.setAttribute("aria-label", "Filter rows");
-    this.filterEl.addEventListener("input", () => {
-      this.model?.setFilter(this.filterEl.value);
-      this.refresh(true);
-    });
+    this.filterEl.addEventListener("input", () => this.onFilterInput());
     this.copyBtn.type = "button";
     this.copyBtn.title = "Copy the focused cell (or press Ctrl+C in the grid)";
     this.copyBtn.addEventListener("click", () => void this.copyActive());
@@ -102,7 +111,8 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     this.headRow.setAttribute("aria-rowindex", "1");
     this.body.setAttribute("role", "rowgroup");
     this.scroller.append(this.headRow, this.body);
-    this.node.append(header, this.scroller, this.statusEl);
+    // The status sits under the filter box: a filter that does not parse is explained next to it.
+    this.node.append(header, this.statusEl, this.scroller);
   }
 
   /** IRenderMime.IRenderer: render a PCollection payload from an output bundle. */
@@ -126,13 +136,41 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     this.scroller.setAttribute("aria-colcount", String(payload.columns.length));
     this.active = { row: HEADER_ROW, col: 0 };
     this.buildHeader();
-    this.statusEl.textContent = "";
+    this.fetchStatus = "";
+    if (this.filterEl.value) this.model.setFilter(this.filterEl.value);
     this.refresh(true);
   }
 
   /** Shows a message instead of (or above) the rows, e.g. when there is no kernel. */
   setMessage(text: string): void {
-    this.statusEl.textContent = text;
+    this.fetchStatus = text;
+    this.showStatus();
+  }
+
+  /** The status line: why the filter is not applied, else the last fetch's message. */
+  private showStatus(): void {
+    const error = this.model?.filterError;
+    this.statusEl.textContent = error ? `Filter not applied: ${error}` : this.fetchStatus;
+    this.statusEl.classList.toggle("bl-mod-error", !!error);
+  }
+
+  /** Filters at once when every row is local; asks the kernel only once typing pauses. */
+  private onFilterInput(): void {
+    if (this.filterTimer) clearTimeout(this.filterTimer);
+    this.filterTimer = null;
+    const apply = () => {
+      this.filterTimer = null;
+      this.model?.setFilter(this.filterEl.value);
+      this.scroller.scrollTop = 0;
+      this.refresh(true);
+    };
+    if (this.model?.complete) apply();
+    else this.filterTimer = setTimeout(apply, FILTER_DEBOUNCE_MS);
+  }
+
+  dispose(): void {
+    if (this.filterTimer) clearTimeout(this.filterTimer);
+    super.dispose();
   }
 
   protected onAfterAttach(): void {
@@ -146,8 +184,9 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
   private extraHeight(viewIndex: number): number {
     const m = this.model;
     if (!m) return 0;
-    const n = m.expandedLines(m.rowAt(viewIndex).index).length;
-    return n ? n * LINE_H + 6 : 0;
+    const details = m.expandedDetails(m.rowAt(viewIndex).index);
+    const n = details.reduce((sum, d) => sum + detailLineCount(d), 0);
+    return n ? n * LINE_H + 6 + 4 * details.length : 0;
   }
 
   private buildHeader(): void {
@@ -205,17 +244,17 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     if (!column || !this.payload) return;
     const action = quickChart(this.payload, column);
     if (!action.ok) {
-      this.statusEl.textContent = action.reason;
+      this.setMessage(action.reason);
       return;
     }
     if (!this.options.insertCode) {
-      this.statusEl.textContent = btn.title;
+      this.setMessage(btn.title);
       return;
     }
     const ok = await this.options.insertCode(this.node, action.code).catch(() => false);
-    this.statusEl.textContent = ok
+    this.setMessage(ok
       ? `Inserted a new cell below: ${action.code} — run it to see the chart.`
-      : "Could not insert a cell (is a notebook open?).";
+      : "Could not insert a cell (is a notebook open?).");
   }
 
   private updateSortMarks(): void {
@@ -241,6 +280,7 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     if (!m) return;
     this.win.update(m.viewLength);
     this.countEl.textContent = m.showingText();
+    this.showStatus();
     this.scroller.setAttribute("aria-rowcount", String(m.viewLength + 1));
     const height = this.options.fill ? null : Math.min(MAX_VIEWPORT, this.win.totalHeight + ROW_H + 2);
     this.scroller.style.height = height === null ? "" : `${height}px`;
@@ -289,25 +329,59 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
       }
       row.append(cell);
     });
-    const lines = m.expandedLines(index);
-    if (lines.length) {
+    const details = index >= 0 ? m.expandedDetails(index) : [];
+    if (details.length) {
       const detail = h("div", "bl-Table-detail");
       detail.id = `${this.id || "bl"}-detail-${index}`;
-      for (const l of lines) {
-        const line = h("div", "bl-Table-detailLine");
-        if (!l.line) {
-          line.textContent = `${l.column}: … ${l.more} more`;
-        } else {
-          line.style.paddingLeft = `${8 + l.line.depth * 16}px`;
-          const key = h("span", "bl-Table-detailKey", `${l.column}.${l.line.key}: `);
-          const val = h("span", `bl-kind-${l.line.value.kind}`, l.line.value.text);
-          line.append(key, val);
-        }
-        detail.append(line);
-      }
+      for (const d of details) detail.append(d.kind === "table" ? this.nestedTable(d) : this.treeLines(d));
       row.append(detail);
     }
     return row;
+  }
+
+  /** An expanded record or array: one indented `key: value` line per entry. */
+  private treeLines(d: Extract<CellDetail, { kind: "tree" }>): HTMLElement {
+    const block = h("div", "bl-Table-detailBlock");
+    for (const l of d.lines) {
+      const line = h("div", "bl-Table-detailLine");
+      line.style.paddingLeft = `${8 + l.depth * 16}px`;
+      line.append(h("span", "bl-Table-detailKey", `${d.column}.${l.key}: `), h("span", `bl-kind-${l.value.kind}`, l.value.text));
+      block.append(line);
+    }
+    if (d.more > 0) block.append(h("div", "bl-Table-detailLine bl-Table-detailMore", `${d.column}: … ${formatCount(d.more)} more`));
+    return block;
+  }
+
+  /** An expanded list of records (a group): a small table whose columns are the records' fields. */
+  private nestedTable(d: Extract<CellDetail, { kind: "table" }>): HTMLElement {
+    const block = h("div", "bl-Table-detailBlock bl-Table-nested");
+    block.setAttribute("role", "table");
+    block.setAttribute("aria-label", `${d.column}: ${countOf(d.count, "row").replace(/rows?$/, d.count === 1 ? "record" : "records")}`);
+    // One grid for the whole nested table (rows are `display: contents`), so columns line up.
+    block.style.gridTemplateColumns = `max-content ${d.fields.map(() => "minmax(4em, max-content)").join(" ")}`;
+    block.append(h("div", "bl-Table-detailLine bl-Table-nestedTitle", `${d.column} · ${formatCount(d.count)} ${d.count === 1 ? "record" : "records"}`));
+    const head = h("div", "bl-Table-nestedRow bl-Table-nestedHead");
+    head.setAttribute("role", "row");
+    head.append(h("span", "bl-Table-nestedCell", "#"), ...d.fields.map((f) => {
+      const c = h("span", "bl-Table-nestedCell", f);
+      c.setAttribute("role", "columnheader");
+      return c;
+    }));
+    block.append(head);
+    d.rows.forEach((cells, i) => {
+      const r = h("div", "bl-Table-nestedRow");
+      r.setAttribute("role", "row");
+      r.append(h("span", "bl-Table-nestedCell bl-Table-nestedIndex", String(i)));
+      for (const v of cells) {
+        const c = h("span", `bl-Table-nestedCell bl-kind-${v.kind}${isMissing(v) ? " bl-missing" : ""}`, v.text);
+        c.setAttribute("role", "cell");
+        c.title = v.text;
+        r.append(c);
+      }
+      block.append(r);
+    });
+    if (d.more > 0) block.append(h("div", "bl-Table-detailLine bl-Table-detailMore", `… ${formatCount(d.more)} more (Copy cell copies them all)`));
+    return block;
   }
 
   private fillCell(cell: HTMLElement, v: DecodedValue, index: number, ci: number): void {
@@ -438,17 +512,17 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     if (!m) return;
     if (row === HEADER_ROW) {
       m.toggleSort(col);
+      this.scroller.scrollTop = 0;
       this.refresh(true);
       this.cellEl(HEADER_ROW, col)?.focus();
       return;
     }
     const { index } = m.rowAt(row);
-    if (m.toggleExpanded(index, col) !== undefined) {
-      this.win.update(m.viewLength);
-      this.body.style.height = `${this.win.totalHeight}px`;
-      this.renderRows(true);
-      this.cellEl(row, col)?.focus({ preventScroll: true });
-    }
+    if (index < 0) return;
+    m.toggleExpanded(index, col);
+    // The viewport grows with an expanded row (up to its limit), so refresh the whole grid.
+    this.refresh(true);
+    this.cellEl(row, col)?.focus({ preventScroll: true });
   }
 
   private async copyActive(): Promise<void> {
@@ -463,44 +537,62 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
       text = copyText(cells[col]);
     }
     const ok = await copyToClipboard(text);
-    this.statusEl.textContent = ok ? "Cell copied." : "Could not copy (clipboard not available).";
+    this.setMessage(ok ? "Cell copied." : "Could not copy (clipboard not available).");
   }
 
-  /** Fetches the page under the visible rows when it is missing and a kernel is live. */
+  /** Fetches the page (or filtered/sorted page) under the visible rows when it is missing and a kernel is live. */
   private maybeFetch(start: number, end: number): void {
     const m = this.model;
-    if (!m || this.fetching || m.complete) return;
+    if (!m || this.fetching || (m.complete && !m.remote)) return;
     const need = m.missingPage(start, end, PAGE_SIZE);
     if (!need) return;
-    if (!m.pipeline || !m.pcollection) {
-      this.statusEl.textContent = `Showing the ${formatCount(m.loadedCount)} rows embedded in the output (this table cannot be paged).`;
-      return;
-    }
+    const query = need.kind === "query";
     const kernelModel = this.options.getModel();
-    if (!kernelModel || !kernelModel.kernel) {
-      this.statusEl.textContent = `No live kernel: showing the ${formatCount(m.loadedCount)} rows saved with the output. Run the cell again to page through all rows.`;
+    const reason = !m.pipeline || !m.pcollection
+      ? `the ${countOf(m.loadedCount, "row")} embedded in the output (this table cannot ask a kernel for more)`
+      : !kernelModel || !kernelModel.kernel
+        ? `the ${countOf(m.loadedCount, "row")} saved with the output (no live kernel; run the cell again to ${query ? "search" : "page through"} all of them)`
+        : null;
+    if (reason) {
+      if (query) m.useLoadedRows();
+      this.setMessage(query ? `Sorted/filtered ${reason}.` : `Showing ${reason}.`);
+      if (query) this.refresh(true);
       return;
     }
-    const last = this.failedAt.get(need.offset);
+    const failKey = `${need.kind === "query" ? need.key : ""}@${need.offset}`;
+    const last = this.failedAt.get(failKey);
     if (last !== undefined && Date.now() - last < 5000) return;
     this.fetching = true;
-    this.statusEl.textContent = `Loading rows ${formatCount(need.offset + 1)}–${formatCount(need.offset + need.limit)}…`;
+    this.setMessage(query && need.offset === 0 ? "Asking the kernel to filter/sort all rows…" : `Loading rows ${formatCount(need.offset + 1)}–${formatCount(need.offset + need.limit)}…`);
     const current = m;
-    kernelModel
-      .requestPage({ pipeline: m.pipeline.id, pcollection: m.pcollection, offset: need.offset, limit: need.limit })
-      .then((page) => {
-        if (this.model !== current) return;
-        current.addPage(page);
-        this.statusEl.textContent = "";
+    this.fetch(kernelModel!, current, need)
+      .then(() => {
+        if (this.model === current) this.setMessage("");
       })
       .catch((err: unknown) => {
-        this.failedAt.set(need.offset, Date.now());
-        this.statusEl.textContent = err instanceof Error ? err.message : String(err);
+        this.failedAt.set(failKey, Date.now());
+        if (this.model !== current) return;
+        const why = err instanceof Error ? err.message : String(err);
+        // Without an answer the sort/filter still means something: the rows we have.
+        if (query && need.offset === 0) {
+          current.useLoadedRows();
+          this.setMessage(`${why} Sorted/filtered the ${countOf(current.loadedCount, "row")} loaded instead.`);
+        } else this.setMessage(why);
       })
       .finally(() => {
         this.fetching = false;
         if (this.model === current && !this.isDisposed) this.refresh(true);
       });
+  }
+
+  private async fetch(kernelModel: KernelModel, m: TableModel, need: FetchNeed): Promise<void> {
+    const ref = { pipeline: m.pipeline!.id, pcollection: m.pcollection!, offset: need.offset, limit: need.limit };
+    if (need.kind === "page") {
+      m.addPage(await kernelModel.requestPage(ref));
+      return;
+    }
+    const reply = await kernelModel.requestQuery({ ...ref, filter: need.filter, sort: need.sort });
+    m.addQueryPage(need.key, reply);
   }
 }
 

@@ -26,7 +26,10 @@ import {
   REPLY_MIME,
   inspectCode,
   pageCode,
+  queryCode,
   type InspectorPipeline,
+  type QueryReply,
+  type QueryRequest,
   type PageRequest,
   type PCollectionPayload,
   type ReplyPayload,
@@ -235,6 +238,24 @@ export class KernelModel {
       if (!reply.ok) throw new Error(reply.error);
       if (reply.kind !== "page") throw new Error("Unexpected reply from the kernel");
       return this.withVarName(reply.page);
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /**
+   * Fetches one page of a PCollection seen through a filter and a sort, computed by the
+   * kernel over all of its elements. Queued and waited for like {@link requestPage}.
+   */
+  requestQuery(req: QueryRequest): Promise<QueryReply> {
+    const run = async (): Promise<QueryReply> => {
+      await this.waitUntilIdle();
+      const reply = await this.send(queryCode(req));
+      if (!reply) throw new Error("The kernel did not answer (is the beamlab library imported in this kernel?)");
+      if (!reply.ok) throw new Error(reply.error);
+      if (reply.kind !== "query") throw new Error("Unexpected reply from the kernel");
+      return { ...reply, page: this.withVarName(reply.page) };
     };
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);

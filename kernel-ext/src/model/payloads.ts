@@ -68,6 +68,10 @@ export function asReplyPayload(raw: unknown): ReplyPayload | null {
   if (x.ok === false) return typeof x.error === "string" ? (x as unknown as ReplyPayload) : null;
   if (x.kind === "inspect") return Array.isArray(x.pipelines) ? (x as unknown as ReplyPayload) : null;
   if (x.kind === "page") return asPCollectionPayload(x.page) ? (x as unknown as ReplyPayload) : null;
+  if (x.kind === "query") {
+    const ok = asPCollectionPayload(x.page) && Array.isArray(x.indices) && typeof x.matched === "number" && typeof x.total === "number";
+    return ok ? (x as unknown as ReplyPayload) : null;
+  }
   return null;
 }
 

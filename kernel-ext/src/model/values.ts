@@ -4,6 +4,7 @@
  *
  * Pure module: no DOM, no JupyterLab imports, so Node's test runner can load it.
  */
+import { compareCells, recordsPreview } from "../../../lib/display/preview";
 import type { EncodedValue, TaggedValue, ValueTag } from "../../../lib/display/protocol";
 
 /** What a decoded value is, for styling and ordering. */
@@ -125,6 +126,10 @@ function decodeRecord(o: Record<string, EncodedValue>): DecodedValue {
 }
 
 function previewArray(entries: Array<[string, DecodedValue]>): string {
+  // A list of records (a GroupByKey's values) previews its fields, and what differs between them.
+  if (entries.length > 0 && entries.every(([, d]) => d.kind === "record")) {
+    return recordsPreview(entries.map(([, d]) => plainOf(d) as Record<string, unknown>));
+  }
   const head = entries.slice(0, PREVIEW_ITEMS).map(([, d]) => shortText(d));
   const more = entries.length > PREVIEW_ITEMS ? `, … +${entries.length - PREVIEW_ITEMS}` : "";
   return `[${head.join(", ")}${more}] (${entries.length})`;
@@ -155,23 +160,47 @@ export function isExpandable(d: DecodedValue): boolean {
 }
 
 /**
- * Total order used for sorting: missing values last; then numbers (incl. bigint, dates,
- * ±Infinity) numerically; then booleans; then everything else by its text.
+ * The order the kernel sorts by (lib/display/preview.ts `compareCells`): missing values
+ * last; then numbers (incl. bigint, dates, ±Infinity) numerically; then booleans; then
+ * everything else by its text. Two bigints compare exactly.
  */
 export function compareValues(a: DecodedValue, b: DecodedValue): number {
-  const ma = isMissing(a);
-  const mb = isMissing(b);
-  if (ma || mb) return ma === mb ? 0 : ma ? 1 : -1;
   if (a.big !== undefined && b.big !== undefined) return a.big < b.big ? -1 : a.big > b.big ? 1 : 0;
-  const na = a.num;
-  const nb = b.num;
-  if (na !== undefined && nb !== undefined && !Number.isNaN(na) && !Number.isNaN(nb)) {
-    return na < nb ? -1 : na > nb ? 1 : 0;
+  return compareCells(plainOf(a), plainOf(b));
+}
+
+/**
+ * The JavaScript value a decoded cell stood for in the kernel (dates as Date, bigints as
+ * bigint, containers as arrays and objects), so filters and previews read it as the kernel does.
+ */
+export function plainOf(d: DecodedValue): unknown {
+  switch (d.kind) {
+    case "string":
+      return d.text;
+    case "number":
+    case "nan":
+    case "inf":
+      return d.num;
+    case "boolean":
+      return d.text === "true";
+    case "null":
+      return null;
+    case "undefined":
+      return undefined;
+    case "bigint":
+      return d.big ?? d.num;
+    case "date":
+      return new Date(d.num ?? Number.NaN);
+    case "array":
+      return (d.entries ?? []).map(([, x]) => plainOf(x));
+    case "record": {
+      const o: Record<string, unknown> = {};
+      for (const [k, x] of d.entries ?? []) o[k] = plainOf(x);
+      return o;
+    }
+    default:
+      return d.text;
   }
-  if (na !== undefined && nb === undefined) return -1;
-  if (na === undefined && nb !== undefined) return 1;
-  if (a.kind === "boolean" && b.kind === "boolean") return a.text === b.text ? 0 : a.text === "false" ? -1 : 1;
-  return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
 }
 
 /** Full plain-text form of a value, for the clipboard (containers as indented JSON-like text). */
