@@ -66,6 +66,15 @@ function pcLabels(pc: PCollection<unknown>): { label: string; fullLabel: string 
   return { label: `${owner.label}${tag}`, fullLabel: `${owner.fullLabel}${tag}` };
 }
 
+/**
+ * The composite that runners execute in one piece (CombinePerKey, lifted) around a
+ * PCollection inside it: such a PCollection is never materialised.
+ */
+function runsWhole(pc: PCollection<unknown>): TransformNode | null {
+  for (let n = pcParent(pc); n; n = n.parent) if (n.composite && n.primitive) return n;
+  return null;
+}
+
 /** True for the main output of a ParDo declared with `withOutputs(...)`. */
 function isTaggedParDoMain(pc: PCollection<unknown>): boolean {
   const spec = pc.producer.primitive;
@@ -106,7 +115,9 @@ export function graphPayload(p: Pipeline, facts: GraphFacts = {}): GraphPayload 
     const varName = facts.varNames?.get(pc.id) ?? null;
     const node: GraphNode = { id: pc.id, kind: "pcollection", ...pcLabels(pc), parent: pcParent(pc)?.id ?? null, count: c, varName };
     if (state) node.state = pcState(pc.id, state);
-    if (isTaggedParDoMain(pc)) {
+    const whole = c === null ? runsWhole(pc) : null;
+    if (whole) node.note = `not materialised: ${whole.label} runs as one step`;
+    else if (isTaggedParDoMain(pc)) {
       if (c === 0) node.note = NOTHING_EMITTED;
       else if (c === null && !read.has(pc.id) && !varName) node.note = NOT_READ;
     }

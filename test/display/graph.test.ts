@@ -49,6 +49,7 @@ test("a composite's inner steps, inner PCollections and inner edges are in the p
   // The PCollection between GroupByKey and Combine lives inside the composite.
   const between = g.nodes.find((n) => n.kind === "pcollection" && n.parent === comp.id);
   assert.ok(between, "the inner PCollection is missing");
+  assert.equal(between.note, "not materialised: Count per key runs as one step");
   assert.ok(g.edges.some((e) => e.from === gbk.id && e.to === between.id));
   assert.ok(g.edges.some((e) => e.from === between.id && e.to === combine.id));
   // Edges name the innermost transforms, never the composite.

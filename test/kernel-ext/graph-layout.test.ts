@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as beam from "../../lib";
 import { graphPayload as payloadOf } from "../../lib/display/graph";
 import type { GraphPayload } from "../../lib/display/protocol";
-import { layoutGraph, nodeDetail, visibleGraph, type GraphLayout } from "../../kernel-ext/src/model/graph-layout";
+import { CLUSTER_HEADER, layoutGraph, nodeDetail, visibleGraph, type GraphLayout } from "../../kernel-ext/src/model/graph-layout";
 import { asGraphPayload } from "../../kernel-ext/src/model/payloads";
 
 /** A payload written before edges went to inner steps: edges name the composite. */
@@ -63,6 +63,7 @@ function assertNoOrphans(lay: GraphLayout, g: GraphPayload): void {
     if (parent?.cluster) {
       assert.ok(Math.abs(p.x - parent.x) + p.width / 2 <= parent.width / 2 + 0.5, `${p.node.fullLabel} sticks out of its box`);
       assert.ok(Math.abs(p.y - parent.y) + p.height / 2 <= parent.height / 2 + 0.5, `${p.node.fullLabel} sticks out of its box`);
+      assert.ok(p.y - p.height / 2 >= parent.y - parent.height / 2 + CLUSTER_HEADER - 0.5, `${p.node.fullLabel} covers its box's header`);
     }
   }
   for (const e of lay.edges) {
@@ -140,7 +141,7 @@ test("old payloads whose edges name a composite keep it closed; edges to unknown
 
 test("PCollection lines: not computed, cached, the note of an output nobody emits to", () => {
   assert.equal(nodeDetail({ id: "a", kind: "pcollection", label: "x", fullLabel: "x", state: "pending" }), "not computed");
-  assert.equal(nodeDetail({ id: "a", kind: "pcollection", label: "x", fullLabel: "x", count: 1, state: "cached", varName: "v" }), "v · 1 element · cached");
+  assert.equal(nodeDetail({ id: "a", kind: "pcollection", label: "x", fullLabel: "x", count: 1, state: "cached", varName: "v" }), "v · 1 element");
   const faded = layoutGraph({
     version: 1,
     pipeline: { id: "p", name: "p" },

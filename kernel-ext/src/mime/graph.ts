@@ -9,13 +9,13 @@ import { Widget } from "@lumino/widgets";
 import { GRAPH_MIME, type GraphNode, type GraphPayload } from "../../../lib/display/protocol";
 import type { IBeamlabContext } from "../context";
 import { h, svg } from "../dom";
-import { CLUSTER_HEADER, edgeLabel, elementsText, layoutGraph, type GraphLayout, type PlacedNode } from "../model/graph-layout";
+import { CLUSTER_HEADER, LINE_H, clusterTitle, edgeLabel, elementsText, layoutGraph, type GraphLayout, type PlacedNode, type TextKind } from "../model/graph-layout";
 import { asGraphPayload } from "../model/payloads";
 
 const MIN_SCALE = 0.1;
 const MAX_SCALE = 4;
 /** Below this scale node text is too small to read comfortably, so the view says how to zoom. */
-export const READABLE_SCALE = 0.6;
+export const READABLE_SCALE = 0.7;
 /** The tallest a graph output grows before it zooms out to fit. */
 const MAX_HEIGHT_PX = 720;
 const MAX_HEIGHT_OF_WINDOW = 0.75;
@@ -149,14 +149,15 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     else this.expanded.add(id);
     this.userMoved = false;
     this.draw();
-    const el = this.layer.querySelector<SVGGElement>(`[data-id="${CSS.escape(id)}"]`);
+    const sel = CSS.escape(id);
+    const el = this.layer.querySelector<SVGGElement>(`.bl-Graph-node[data-id="${sel}"], .bl-Graph-clusterHead[data-id="${sel}"]`);
     el?.focus();
   }
 
   private draw(): void {
     const payload = this.payload;
     if (!payload) return;
-    const lay = layoutGraph(payload, { expanded: this.expanded });
+    const lay = layoutGraph(payload, { expanded: this.expanded, measure: (t, kind) => this.measure(t, kind) });
     this.lay = lay;
     this.layer.replaceChildren();
     const arrowId = `${this.uid}-arrow`;
@@ -173,7 +174,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
       if (e.points.length < 2) continue;
       const d = e.points.map((q, i) => `${i ? "L" : "M"}${q.x.toFixed(1)},${q.y.toFixed(1)}`).join(" ");
       const zero = e.edge.count === 0 ? " bl-mod-empty" : "";
-      this.layer.append(svg("path", { d, class: `bl-Graph-edge bl-mod-${e.edge.kind}${zero}`, "marker-end": `url(#${arrowId})` }));
+      this.layer.append(svg("path", { d, class: `bl-Graph-edge bl-mod-${e.edge.kind}${zero}`, "marker-end": `url(#${arrowId})`, "data-from": e.edge.from, "data-to": e.edge.to }));
       if (e.labelAt) {
         const t = svg("text", { x: e.labelAt.x, y: e.labelAt.y + 4, class: "bl-Graph-edgeLabel", "text-anchor": "middle" });
         t.textContent = edgeLabel(e.edge);
@@ -184,6 +185,19 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     this.setHighlight(this.highlightId);
     if (this.userMoved) this.applyTransform();
     else this.fitView();
+  }
+
+  private canvas: CanvasRenderingContext2D | null = null;
+
+  /** Measures text in the fonts the stylesheet gives node titles and details, so nodes fit their text tightly. */
+  private measure(text: string, kind: TextKind): number {
+    if (!this.canvas) this.canvas = document.createElement("canvas").getContext("2d");
+    const ctx = this.canvas;
+    if (!ctx) return text.length * (kind === "title" ? 7.4 : 6.4);
+    const family = getComputedStyle(this.node).fontFamily || "sans-serif";
+    ctx.font = `${kind === "title" ? 13 : 11}px ${family}`;
+    // A little slack: italic and bold variants run wider.
+    return ctx.measureText(text).width * 1.1;
   }
 
   private stateClasses(p: PlacedNode): string {
@@ -199,17 +213,18 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     const text = describePlaced(p);
     g.setAttribute("aria-label", text);
     if (p.expandable) g.setAttribute("aria-expanded", "false");
+    if (p.node.parent) g.dataset.parent = p.node.parent;
     const title = svg("title");
     title.textContent = text;
     const rx = p.node.kind === "pcollection" ? p.height / 2 : 4;
     const shape = svg("rect", { x: -p.width / 2, y: -p.height / 2, width: p.width, height: p.height, rx: Math.min(rx, 16) });
     g.append(title, shape);
-    const top = -((p.lines.length * 15) / 2) + 4;
+    const top = -((p.lines.length * LINE_H) / 2) + 4;
     const label = svg("text", { y: top, "text-anchor": "middle", class: "bl-Graph-label" });
     label.textContent = p.title;
     g.append(label);
     p.lines.forEach((line, i) => {
-      const detail = svg("text", { y: top + 16 + i * 15, "text-anchor": "middle", class: "bl-Graph-detail" });
+      const detail = svg("text", { y: top + 15 + i * LINE_H, "text-anchor": "middle", class: "bl-Graph-detail" });
       detail.textContent = line;
       g.append(detail);
     });
@@ -220,7 +235,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
   private clusterEl(p: PlacedNode): SVGGElement {
     const x = p.x - p.width / 2;
     const y = p.y - p.height / 2;
-    const g = svg("g", { class: `bl-Graph-clusterBox ${this.stateClasses(p)}` });
+    const g = svg("g", { class: `bl-Graph-clusterBox ${this.stateClasses(p)}`, "data-id": p.node.id });
     g.append(svg("rect", { x, y, width: p.width, height: p.height, rx: 6, class: "bl-Graph-cluster" }));
     // The header is the toggle that closes the composite again.
     const head = svg("g", { class: "bl-Graph-clusterHead", tabindex: 0, role: "button", "aria-expanded": "true", "data-id": p.node.id });
@@ -230,7 +245,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     title.textContent = text;
     head.append(title, svg("rect", { x, y, width: p.width, height: CLUSTER_HEADER - 4, rx: 6, class: "bl-Graph-clusterHeadBg" }));
     const t = svg("text", { x: x + 8, y: y + 16, class: "bl-Graph-clusterLabel" });
-    t.textContent = `${p.title} · ${p.steps} ${p.steps === 1 ? "step" : "steps"}`;
+    t.textContent = clusterTitle(p.node, p.steps);
     head.append(t);
     this.activateOn(head, () => this.toggle(p.node.id));
     g.append(head);

@@ -49,16 +49,25 @@ export interface GraphLayout {
 export interface LayoutOptions {
   /** Composite ids drawn open, as a box around their steps; every other composite is one node. */
   expanded?: ReadonlySet<string>;
+  /** Width in pixels of a text line as drawn (the renderer measures its font); default: an estimate. */
+  measure?: (text: string, kind: TextKind) => number;
 }
 
-/** Approximate glyph width of the UI font at 13px; dagre only needs a good estimate. */
-const CHAR_W = 7.6;
-const TITLE_H = 18;
-const LINE_H = 15;
-const PAD_X = 14;
-const PAD_Y = 7;
+/** The kinds of text a node carries: its title (13px) and detail lines and edge counts (11px). */
+export type TextKind = "title" | "detail";
+
+/** Average glyph widths of the UI font, for layouts made without a browser. */
+function estimate(text: string, kind: TextKind): number {
+  return text.length * (kind === "title" ? 7.4 : 6.4);
+}
+
+const TITLE_H = 16;
+/** Height of a detail line under a node's title (the renderer spaces its text lines by it). */
+export const LINE_H = 13;
+const PAD_X = 12;
+const PAD_Y = 5;
 const MAX_LABEL = 40;
-/** Room above an open composite's steps for its header. */
+/** Height of an open composite's header (the renderer draws it in that band). */
 export const CLUSTER_HEADER = 26;
 
 /** Truncates a label for display; the full text stays in the node's tooltip/aria-label. */
@@ -84,9 +93,9 @@ function pcollectionLines(n: GraphNode): string[] {
     const at = n.note.indexOf(": ");
     return at > 0 ? [[...first, n.note.slice(0, at)].join(" · "), n.note.slice(at + 2)] : [[...first, n.note].join(" · ")];
   }
+  // Cached shows as a firm outline (and in the tooltip): the line stays short.
   if (typeof n.count === "number") first.push(elementsText(n.count));
   else if (n.state === "pending") first.push("not computed");
-  if (n.state === "cached") first.push("cached");
   return first.length ? [first.join(" · ")] : [];
 }
 
@@ -167,15 +176,27 @@ export function visibleGraph(payload: GraphPayload, expanded: ReadonlySet<string
   return { nodes, edges: [...edges.values()], parentOf };
 }
 
+/** The header of an open composite's box. */
+export function clusterTitle(n: GraphNode, steps: number): string {
+  return `▾ ${shortLabel(n.label)} · ${steps} ${steps === 1 ? "step" : "steps"}`;
+}
+
+function isInside(id: string, box: string, parentOf: ReadonlyMap<string, string>): boolean {
+  for (let p = parentOf.get(id); p; p = parentOf.get(p)) if (p === box) return true;
+  return false;
+}
+
 /**
  * Lays out the visible graph top-to-bottom: closed composites are single nodes, open
  * ones are boxes (dagre clusters) around their steps, PCollections and inner edges.
  */
 export function layoutGraph(payload: GraphPayload, opts: LayoutOptions = {}): GraphLayout {
   const vis = visibleGraph(payload, opts.expanded);
+  const measure = opts.measure ?? estimate;
   const clusters = new Set(vis.nodes.filter((v) => v.cluster).map((v) => v.node.id));
   const g = new Graph({ compound: clusters.size > 0, multigraph: true });
-  g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 36, edgesep: 12, marginx: 8, marginy: 8 });
+  // Tight ranks: a pipeline is a tall graph, and it must fit a projected screen readably.
+  g.setGraph({ rankdir: "TB", nodesep: 20, ranksep: 22, edgesep: 10, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
 
   const texts = new Map<string, { title: string; lines: string[] }>();
@@ -186,16 +207,28 @@ export function layoutGraph(payload: GraphPayload, opts: LayoutOptions = {}): Gr
     const lines = n.kind === "pcollection" ? pcollectionLines(n) : transformLines(n, v.steps, v.state);
     texts.set(n.id, { title, lines: v.cluster ? [] : lines });
     if (v.cluster) {
-      g.setNode(n.id, { label: n.label, paddingTop: CLUSTER_HEADER, paddingLeft: 10, paddingRight: 10, paddingBottom: 10 } as never);
+      g.setNode(n.id, { label: n.label } as never);
       continue;
     }
-    const chars = Math.max(title.length, ...lines.map((l) => l.length), 4);
-    g.setNode(n.id, { width: Math.ceil(chars * CHAR_W + 2 * PAD_X), height: TITLE_H + lines.length * LINE_H + 2 * PAD_Y });
+    const width = Math.max(measure(title, "title"), ...lines.map((l) => measure(l, "detail")), 30);
+    g.setNode(n.id, { width: Math.ceil(width + 2 * PAD_X), height: TITLE_H + lines.length * LINE_H + 2 * PAD_Y });
   }
   for (const [id, p] of vis.parentOf) if (clusters.has(p)) g.setParent(id, p);
+  // dagre leaves no room for a box's header: an invisible node, above everything in the
+  // box, keeps the header's height and width free.
+  for (const c of clusters) {
+    const v = vis.nodes.find((x) => x.node.id === c)!;
+    const header = `${c}\u0000header`;
+    g.setNode(header, { width: Math.ceil(measure(clusterTitle(v.node, v.steps), "title") + 16), height: CLUSTER_HEADER - 10 });
+    g.setParent(header, c);
+    vis.nodes.forEach((x, i) => {
+      if (x.cluster || !isInside(x.node.id, c, vis.parentOf)) return;
+      g.setEdge(header, x.node.id, { minlen: 1, weight: 0 } as never, `h${i}`);
+    });
+  }
   vis.edges.forEach((e, i) => {
     const label = edgeLabel(e);
-    g.setEdge(e.from, e.to, { width: label.length * CHAR_W, height: label ? LINE_H : 0, labelpos: "c" } as never, `e${i}`);
+    g.setEdge(e.from, e.to, { width: label ? measure(label, "detail") : 0, height: label ? 12 : 0, labelpos: "c" } as never, `e${i}`);
   });
 
   layout(g);
