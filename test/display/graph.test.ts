@@ -168,3 +168,24 @@ test("the static SVG: composites collapsed, edge counts, escaped labels, unique 
   const text = bundle["text/plain"] as string;
   assert.match(text, /Sum per key \[composite, 2 steps\] <- Key -> Sum per key \(2\)/);
 });
+
+test("while a run is under way its steps are running, and the state follows the run", async () => {
+  const p = new beam.Pipeline({ runner: "interactive", bundleSize: 50 });
+  const slow = p.apply("Create", beam.Create(Array.from({ length: 4000 }, (_, i) => i))).apply(
+    "Slow",
+    beam.Map((n: number) => {
+      let x = n;
+      for (let i = 0; i < 20000; i++) x = (x * 31 + i) % 1000003;
+      return x;
+    }),
+  );
+  const r = resolveRunner(p) as InteractiveRunner;
+  const seen: string[][] = [];
+  const stop = r.onRunState((s) => seen.push(graphPayload(p, { state: s }).nodes.filter((n) => n.state === "running").map((n) => n.fullLabel)));
+  await beam.collect(slow);
+  stop();
+  assert.ok(seen.some((labels) => labels.includes("Slow")), `never saw Slow running: ${JSON.stringify(seen)}`);
+  const after = graphPayload(p, { state: stateOf(p) });
+  assert.ok(!after.nodes.some((n) => n.state === "running"), "still running after the run");
+  assert.equal(after.nodes.find((n) => n.id === slow.id)!.state, "cached");
+});

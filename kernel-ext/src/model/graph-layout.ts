@@ -221,9 +221,11 @@ export function layoutGraph(payload: GraphPayload, opts: LayoutOptions = {}): Gr
     const header = `${c}\u0000header`;
     g.setNode(header, { width: Math.ceil(measure(clusterTitle(v.node, v.steps), "title") + 16), height: CLUSTER_HEADER - 10 });
     g.setParent(header, c);
+    // Above the steps the box is entered through (no predecessor inside the box).
     vis.nodes.forEach((x, i) => {
       if (x.cluster || !isInside(x.node.id, c, vis.parentOf)) return;
-      g.setEdge(header, x.node.id, { minlen: 1, weight: 0 } as never, `h${i}`);
+      if (vis.edges.some((e) => e.to === x.node.id && isInside(e.from, c, vis.parentOf))) return;
+      g.setEdge(header, x.node.id, { minlen: 1, weight: 1 } as never, `h${i}`);
     });
   }
   vis.edges.forEach((e, i) => {

@@ -168,7 +168,8 @@ export class KernelModel {
       sawGraph = true;
       const prev = this.pipelinesById.get(graph.pipeline.id);
       const pcollections = graph.nodes
-        .filter((n) => n.kind === "pcollection")
+        // PCollections inside composites are no notebook's variables.
+        .filter((n) => n.kind === "pcollection" && !n.parent)
         .map((n) => ({ id: n.id, label: n.fullLabel || n.label, varName: n.varName ?? null, count: n.count ?? null }));
       this.pipelinesById.set(graph.pipeline.id, { pipeline: graph.pipeline, runner: prev?.runner ?? "", pcollections });
       dirty = true;
