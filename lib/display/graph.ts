@@ -193,8 +193,8 @@ const FONT = "font-family=\"sans-serif\"";
 function svgLines(t: TopNode): [string, string] {
   const n = t.node;
   if (n.kind === "transform") {
-    const detail = t.state === "failed" ? "failed" : t.state === "running" ? "running…" : t.steps > 0 ? `${t.steps} steps` : (n.primitive ?? "");
-    return [t.steps > 0 ? `▸ ${n.label}` : n.label, detail];
+    const detail = t.state === "failed" ? "failed" : t.state === "running" ? "running…" : t.steps > 0 ? `composite · ${t.steps} steps` : (n.primitive ?? "");
+    return [n.label, detail];
   }
   const parts: string[] = [];
   if (n.varName) parts.push(n.varName);

@@ -152,8 +152,8 @@ test("the static SVG: composites collapsed, edge counts, escaped labels, unique 
   assert.deepEqual(edgeLabels, ["12", "12"]);
   assert.match(svg, /2 elements/);
   // The composite is one node: its inner GroupByKey is not drawn.
-  assert.ok(svg.includes("▸ Sum per key"));
-  assert.ok(svg.includes("2 steps"));
+  assert.ok(svg.includes(">Sum per key<"));
+  assert.ok(svg.includes("composite · 2 steps"));
   assert.ok(!svg.includes(">GroupByKey<"));
   // Ids: unique per graph, and every reference resolves inside the same SVG.
   const other = graphSvg(bundle[GRAPH_MIME] as GraphPayload);
