@@ -264,7 +264,7 @@ export function graphSvg(payload: GraphPayload): string {
   const defs = `<defs><marker id="${id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#666"/></marker></defs>`;
   const w = Math.ceil(width);
   const h = Math.ceil(height);
-  return `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeHtml(`Pipeline graph of ${payload.pipeline.name}`)}">${defs}${parts.join("")}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeHtml(`Pipeline ${payload.pipeline.name}`)}">${defs}${parts.join("")}</svg>`;
 }
 
 /** A text outline of the top-level graph (composites folded), with counts and failures. */
