@@ -169,6 +169,12 @@ test("05-class's graph is whole and readable when it appears, also after a secon
   assert.match((await faded.textContent()) ?? "", /nothing emitted.*only tagged outputs/);
   assert.ok((await graph.locator(".bl-Graph-edgeLabel").count()) >= 3, "no counts on the edges");
   await shoot(graph, "05-class-light");
+  // Zoomed in, the view says how to get back; Fit shows the whole graph again.
+  const zoomIn = graph.getByRole("button", { name: "Zoom in" });
+  for (let i = 0; i < 3; i++) await zoomIn.click();
+  assert.match((await graph.locator(".bl-Graph-hint").textContent()) ?? "", /out of view: drag to pan, or Fit/);
+  await graph.getByRole("button", { name: "Fit the whole graph" }).click();
+  await assertWholeAndReadable(graph, "05-class after Fit");
   assert.equal(await runCells(), true, "the second Run All failed");
   await assertWholeAndReadable(graphOf(CLASS_GRAPH_CELL), "05-class after a second Run All");
   for (const c of await contrasts()) assert.ok(c.ratio >= 4.5, `light: "${c.text}" has contrast ${c.ratio.toFixed(2)}`);

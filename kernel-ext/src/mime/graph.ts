@@ -341,7 +341,8 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     const bottom = this.ty + lay.height * this.scale;
     const cut = left < -1 || top < -1 || right > viewW + 1 || bottom > viewH + 1;
     const pct = Math.round(this.scale * 100);
-    let text = `${base}; click a ▸ step to open it, a PCollection to see its rows.`;
+    const open = lay.nodes.some((n) => n.expandable) ? "click a ▸ step to show its parts, " : "click ";
+    let text = `${base}; ${open}a PCollection to see its rows.`;
     if (cut) text = `Part of the graph is out of view: drag to pan, or Fit to see it whole (${pct}%).`;
     else if (this.scale < READABLE_SCALE) text = `Zoomed out to ${pct}% to show the whole graph: ${base}.`;
     this.hintEl.textContent = text;
