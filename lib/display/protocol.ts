@@ -138,7 +138,7 @@ export interface GraphPayload {
   /**
    * Edges between PCollections and the innermost transforms that read or produce them;
    * a composite's edges follow from its parts (a viewer reroutes them to a collapsed
-   * composite). Outputs written before this field existed may also name composites.
+   * composite). Outputs saved by earlier beamlab versions may name composites too.
    */
   edges: GraphEdge[];
   /** True when the nodes carry the interactive runner's state (absent: structure only). */
