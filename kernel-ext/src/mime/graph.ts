@@ -30,7 +30,7 @@ export function describeNode(n: GraphNode): string {
     const cached = n.state === "cached" ? " (cached)" : "";
     const v = n.varName ? `, variable ${n.varName}` : "";
     const note = n.note ? `: ${n.note}` : "";
-    return `PCollection ${n.fullLabel || n.label}${v}${count}${cached}${note}. Press Enter to open its rows.`;
+    return `PCollection ${n.fullLabel || n.label}${v}${count}${cached}${note}.${n.note ? "" : " Press Enter to open its rows."}`;
   }
   const params = n.params ? Object.entries(n.params).map(([k, v]) => `${k}=${v}`).join(", ") : "";
   return `Transform ${n.fullLabel || n.label}${n.primitive ? ` (${n.primitive})` : ""}${params ? `: ${params}` : ""}`;
