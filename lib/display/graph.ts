@@ -1,60 +1,99 @@
 /**
- * A pipeline as a graph: our MIME payload (every transform, with composites as parents)
- * and an SVG fallback of the top-level steps, laid out by dagre.
+ * A pipeline as a graph: our MIME payload (every transform and PCollection with its
+ * enclosing composite, edges between PCollections and the innermost transforms, the
+ * interactive runner's state) and its fallbacks for viewers without the extension: an
+ * SVG of the top-level steps (composites collapsed) and a text outline.
  */
+import { randomBytes } from "node:crypto";
 import type { Pipeline } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import type { TransformNode } from "../pipeline/transform";
+import type { RunState } from "../runners/interactive";
 import { escapeHtml } from "./html";
-import { GRAPH_MIME, PROTOCOL_VERSION, type GraphEdge, type GraphNode, type GraphPayload } from "./protocol";
+import { GRAPH_MIME, PROTOCOL_VERSION, type GraphEdge, type GraphNode, type GraphNodeState, type GraphPayload } from "./protocol";
 
 // dagre's package points its "types" at a file it does not ship; this is the part we use.
 interface DagreGraph {
   setGraph(g: Record<string, unknown>): void;
   setDefaultEdgeLabel(f: () => Record<string, unknown>): void;
   setNode(id: string, v: { width: number; height: number }): void;
-  setEdge(a: string, b: string): void;
+  setEdge(a: string, b: string, v?: Record<string, unknown>): void;
   node(id: string): { x: number; y: number; width: number; height: number };
-  edge(a: string, b: string): { points: { x: number; y: number }[] };
+  edge(a: string, b: string): { points: { x: number; y: number }[]; x?: number; y?: number };
   graph(): { width: number; height: number };
 }
 const dagre = require("@dagrejs/dagre") as { graphlib: { Graph: new () => DagreGraph }; layout(g: DagreGraph): void };
 
 /** What the graph shows next to the structure. */
 export interface GraphFacts {
-  counts?: Map<string, number>;
+  /** Element counts by PCollection id (used when there is no run state). */
+  counts?: ReadonlyMap<string, number>;
   varNames?: Map<string, string>;
+  /** The interactive runner's state; without it the graph shows structure (and counts) only. */
+  state?: RunState;
 }
 
-function within(node: TransformNode, root: TransformNode): boolean {
-  for (let n: TransformNode | null = node; n; n = n.parent) if (n === root) return true;
-  return false;
+/** The note on the main output of a multi-output ParDo that receives nothing. */
+export const NOTHING_EMITTED = "nothing emitted: the DoFn sends only tagged outputs";
+/** The note on such an output before a run, when no step reads it. */
+export const NOT_READ = "not read by any step: the DoFn sends tagged outputs";
+
+/**
+ * The composite a PCollection lives inside: the innermost enclosing composite of its
+ * producer that does not hand it out as one of its own outputs (null: top level).
+ */
+function pcParent(pc: PCollection<unknown>): TransformNode | null {
+  for (let n = pc.producer.parent; n; n = n.parent) {
+    if (![...n.outputs.values()].includes(pc)) return n;
+  }
+  return null;
 }
 
-/** Side inputs a node (or anything inside it) reads from outside itself. */
-function externalSides(root: TransformNode): PCollection<unknown>[] {
-  const out: PCollection<unknown>[] = [];
-  const walk = (n: TransformNode) => {
-    for (const s of n.sideInputs) if (!within(s.producer, root) && !out.includes(s)) out.push(s);
-    n.children.forEach(walk);
-  };
-  walk(root);
-  return out;
+function isLeaf(n: TransformNode): boolean {
+  return n.children.length === 0;
 }
 
-/** The graph payload: all transforms (with parents), top-level PCollections, edges. */
+/** The outermost transform that hands the PCollection out (a composite names its inner step's output). */
+function pcOwner(pc: PCollection<unknown>): TransformNode {
+  let owner = pc.producer;
+  while (owner.parent && [...owner.parent.outputs.values()].includes(pc)) owner = owner.parent;
+  return owner;
+}
+
+function pcLabels(pc: PCollection<unknown>): { label: string; fullLabel: string } {
+  const owner = pcOwner(pc);
+  const tag = pc.tag === "main" ? "" : `.${pc.tag}`;
+  return { label: `${owner.label}${tag}`, fullLabel: `${owner.fullLabel}${tag}` };
+}
+
+/**
+ * The composite that runners execute in one piece (CombinePerKey, lifted) around a
+ * PCollection inside it: such a PCollection is never materialised.
+ */
+function runsWhole(pc: PCollection<unknown>): TransformNode | null {
+  for (let n = pcParent(pc); n; n = n.parent) if (n.composite && n.primitive) return n;
+  return null;
+}
+
+/** True for the main output of a ParDo declared with `withOutputs(...)`. */
+function isTaggedParDoMain(pc: PCollection<unknown>): boolean {
+  const spec = pc.producer.primitive;
+  return pc.tag === "main" && spec?.kind === "ParDo" && spec.tags.length > 0;
+}
+
+/** The graph payload: all transforms and PCollections (with parents), innermost edges, state. */
 export function graphPayload(p: Pipeline, facts: GraphFacts = {}): GraphPayload {
+  const state = facts.state;
+  const counts = state?.counts ?? facts.counts;
+  const count = (pc: PCollection<unknown>) => counts?.get(pc.id) ?? null;
   const nodes: GraphNode[] = [];
   const edges: GraphEdge[] = [];
-  const count = (pc: PCollection<unknown>) => facts.counts?.get(pc.id) ?? null;
-  const seenPc = new Set<string>();
-  const addPc = (pc: PCollection<unknown>) => {
-    if (seenPc.has(pc.id)) return;
-    seenPc.add(pc.id);
-    nodes.push({ id: pc.id, kind: "pcollection", label: pc.tag === "main" ? pc.producer.label : `${pc.producer.label}.${pc.tag}`, fullLabel: pc.label, parent: null, count: count(pc), varName: facts.varNames?.get(pc.id) ?? null });
-  };
-  for (const n of p.allNodes()) {
-    nodes.push({
+  const all = p.allNodes();
+  const read = new Set<string>();
+  for (const n of all.filter(isLeaf)) for (const pc of [...n.inputs, ...n.sideInputs]) read.add(pc.id);
+
+  for (const n of all) {
+    const node: GraphNode = {
       id: n.id,
       kind: "transform",
       label: n.label,
@@ -62,69 +101,188 @@ export function graphPayload(p: Pipeline, facts: GraphFacts = {}): GraphPayload 
       primitive: n.primitive && !n.composite ? n.primitive.kind : "Composite",
       params: n.params,
       parent: n.parent?.id ?? null,
-    });
-  }
-  for (const root of p.roots) {
-    for (const pc of root.inputs) edges.push({ from: pc.id, to: root.id, kind: "main", count: count(pc) });
-    for (const pc of externalSides(root)) edges.push({ from: pc.id, to: root.id, kind: "side", count: count(pc) });
-    for (const pc of root.outputs.values()) {
-      addPc(pc);
-      edges.push({ from: root.id, to: pc.id, kind: "output", count: count(pc) });
+    };
+    if (state) {
+      if (state.failed?.node === n.id) {
+        node.state = "failed";
+        node.message = state.failed.message;
+      } else if (state.running.has(n.id)) node.state = "running";
     }
+    nodes.push(node);
   }
-  for (const e of edges) for (const id of [e.from, e.to]) if (id.startsWith("pc") && !seenPc.has(id)) addPcById(p, id, addPc);
-  return { version: PROTOCOL_VERSION, pipeline: { id: p.id, name: facts.varNames?.get(p.id) ?? p.name }, nodes, edges };
+  for (const pc of p.pcollections()) {
+    const c = count(pc);
+    const varName = facts.varNames?.get(pc.id) ?? null;
+    const node: GraphNode = { id: pc.id, kind: "pcollection", ...pcLabels(pc), parent: pcParent(pc)?.id ?? null, count: c, varName };
+    if (state) node.state = pcState(pc.id, state);
+    const whole = c === null ? runsWhole(pc) : null;
+    if (whole) node.note = `not materialised: ${whole.label} runs as one step`;
+    else if (isTaggedParDoMain(pc)) {
+      if (c === 0) node.note = NOTHING_EMITTED;
+      else if (c === null && !read.has(pc.id) && !varName) node.note = NOT_READ;
+    }
+    nodes.push(node);
+  }
+  for (const n of all.filter(isLeaf)) {
+    for (const pc of n.inputs) edges.push({ from: pc.id, to: n.id, kind: "main", count: count(pc) });
+    for (const pc of n.sideInputs) edges.push({ from: pc.id, to: n.id, kind: "side", count: count(pc) });
+    // A composite that hands its input straight back has no producer edge of its own.
+    for (const pc of n.outputs.values()) if (pc.producer === n) edges.push({ from: n.id, to: pc.id, kind: "output", count: count(pc) });
+  }
+  const payload: GraphPayload = { version: PROTOCOL_VERSION, pipeline: { id: p.id, name: facts.varNames?.get(p.id) ?? p.name }, nodes, edges };
+  if (state) payload.live = true;
+  return payload;
 }
 
-function addPcById(p: Pipeline, id: string, add: (pc: PCollection<unknown>) => void): void {
-  const pc = p.pcollections().find((x) => x.id === id);
-  if (pc) add(pc);
+function pcState(id: string, state: RunState): GraphNodeState {
+  if (state.cached.has(id)) return "cached";
+  return state.counts.has(id) ? "computed" : "pending";
+}
+
+/** "1 element", "1,200 elements". */
+export function elementsText(n: number): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? "element" : "elements"}`;
+}
+
+/** A node of the top-level view: composites collapsed, with their number of steps. */
+interface TopNode {
+  node: GraphNode;
+  /** Transforms inside a collapsed composite (0 for anything else). */
+  steps: number;
+  /** State of the node, or of the most telling step inside a collapsed composite. */
+  state: GraphNodeState | undefined;
+  message: string | null;
+}
+
+/**
+ * The top-level view of a payload: every node inside a composite is folded into its
+ * outermost composite, edges follow (inner edges disappear, duplicates merge).
+ */
+function topLevel(payload: GraphPayload): { nodes: TopNode[]; edges: GraphEdge[] } {
+  const byId = new Map(payload.nodes.map((n) => [n.id, n]));
+  const top = (id: string): string => {
+    let n = byId.get(id);
+    while (n?.parent && byId.has(n.parent)) n = byId.get(n.parent);
+    return n?.id ?? id;
+  };
+  const nodes = new Map<string, TopNode>();
+  for (const n of payload.nodes) if (top(n.id) === n.id) nodes.set(n.id, { node: n, steps: 0, state: n.state, message: n.message ?? null });
+  for (const n of payload.nodes) {
+    const t = nodes.get(top(n.id));
+    if (!t || t.node === n || n.kind !== "transform") continue;
+    if (!payload.nodes.some((c) => c.parent === n.id)) t.steps++;
+    if (n.state === "failed") [t.state, t.message] = ["failed", n.message ?? null];
+    else if (n.state === "running" && t.state !== "failed") t.state = "running";
+  }
+  const edges = new Map<string, GraphEdge>();
+  for (const e of payload.edges) {
+    const from = top(e.from);
+    const to = top(e.to);
+    if (from === to || !nodes.has(from) || !nodes.has(to)) continue;
+    const key = `${from}>${to}>${e.kind}`;
+    if (!edges.has(key)) edges.set(key, { ...e, from, to });
+  }
+  return { nodes: [...nodes.values()], edges: [...edges.values()] };
 }
 
 const CHAR = 7;
-const PAD = 16;
+const PAD = 20;
+const FONT = "font-family=\"sans-serif\"";
 
-/** An SVG of the top-level graph (escaped labels, counts on PCollections). */
-export function graphSvg(payload: GraphPayload): string {
-  const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 28, marginx: 8, marginy: 8 });
-  g.setDefaultEdgeLabel(() => ({}));
-  const top = payload.nodes.filter((n) => n.kind === "pcollection" || !n.parent);
-  const text = (n: GraphNode) => (n.kind === "pcollection" ? `${n.varName ?? n.label}${n.count != null ? ` · ${n.count}` : ""}` : n.label);
-  for (const n of top) g.setNode(n.id, { width: Math.max(60, text(n).length * CHAR + PAD), height: n.kind === "transform" ? 30 : 24 });
-  const ids = new Set(top.map((n) => n.id));
-  const drawn = payload.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
-  for (const e of drawn) g.setEdge(e.from, e.to);
-  dagre.layout(g);
-  const { width, height } = g.graph();
+/** The two text lines of a node in the static SVG. */
+function svgLines(t: TopNode): [string, string] {
+  const n = t.node;
+  if (n.kind === "transform") {
+    const detail = t.state === "failed" ? "failed" : t.state === "running" ? "running…" : t.steps > 0 ? `composite · ${t.steps} steps` : (n.primitive ?? "");
+    return [n.label, detail];
+  }
   const parts: string[] = [];
-  for (const e of drawn) {
-    const pts = g.edge(e.from, e.to).points.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ");
-    parts.push(`<polyline points="${pts}" fill="none" stroke="#888" stroke-width="1.2"${e.kind === "side" ? ' stroke-dasharray="4 3"' : ""} marker-end="url(#beamlab-arrow)"/>`);
-  }
-  for (const n of top) {
-    const b = g.node(n.id);
-    const x = b.x - b.width / 2;
-    const y = b.y - b.height / 2;
-    const label = escapeHtml(text(n));
-    if (n.kind === "transform") {
-      parts.push(`<g><title>${escapeHtml(`${n.fullLabel} (${n.primitive})`)}</title><rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${b.width}" height="${b.height}" rx="4" fill="#e8f0fe" stroke="#3367d6"/><text x="${b.x.toFixed(1)}" y="${(b.y + 4).toFixed(1)}" text-anchor="middle" font-family="sans-serif" font-size="12" fill="#1a1a1a">${label}</text></g>`);
-    } else {
-      parts.push(`<g><title>${escapeHtml(`PCollection ${n.fullLabel}`)}</title><rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${b.width}" height="${b.height}" rx="12" fill="#fff" stroke="#999"/><text x="${b.x.toFixed(1)}" y="${(b.y + 4).toFixed(1)}" text-anchor="middle" font-family="sans-serif" font-size="11" fill="#333">${label}</text></g>`);
-    }
-  }
-  const defs = `<defs><marker id="beamlab-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#888"/></marker></defs>`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height)}" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}" role="img" aria-label="${escapeHtml(`Pipeline ${payload.pipeline.name}`)}">${defs}${parts.join("")}</svg>`;
+  if (n.varName) parts.push(n.varName);
+  if (n.note) parts.push(n.count === 0 ? "nothing emitted" : "not read");
+  else if (typeof n.count === "number") parts.push(elementsText(n.count));
+  else if (n.state === "pending") parts.push("not computed");
+  return [n.label, parts.join(" · ")];
 }
 
-/** A text outline of the top-level graph. */
+/**
+ * An SVG of the top-level graph with counts on PCollections and edges and the run state
+ * (not computed: dashed; failed: red; nothing emitted: faded). Labels are escaped; ids
+ * are unique per graph so several inlined graphs do not share an arrowhead.
+ */
+export function graphSvg(payload: GraphPayload): string {
+  const view = topLevel(payload);
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 36, marginx: 10, marginy: 10 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const t of view.nodes) {
+    const [a, b] = svgLines(t);
+    g.setNode(t.node.id, { width: Math.max(70, Math.max(a.length, b.length) * CHAR + PAD), height: b ? 38 : 26 });
+  }
+  for (const e of view.edges) {
+    const label = e.kind !== "output" && typeof e.count === "number" ? e.count.toLocaleString("en-US") : "";
+    g.setEdge(e.from, e.to, { width: label.length * CHAR, height: label ? 14 : 0, labelpos: "c" });
+  }
+  dagre.layout(g);
+  const { width, height } = g.graph();
+  const id = `beamlab-${randomBytes(5).toString("hex")}`;
+  const f = (v: number) => v.toFixed(1);
+  const parts: string[] = [`<rect width="100%" height="100%" fill="#ffffff"/>`];
+  for (const e of view.edges) {
+    const placed = g.edge(e.from, e.to);
+    const pts = placed.points.map((q) => `${f(q.x)},${f(q.y)}`).join(" ");
+    parts.push(`<polyline points="${pts}" fill="none" stroke="#666" stroke-width="1.2"${e.kind === "side" ? ' stroke-dasharray="4 3"' : ""} marker-end="url(#${id}-arrow)"/>`);
+    // The count of what flows into a step; an output edge would repeat its PCollection's count.
+    if (e.kind !== "output" && typeof e.count === "number" && placed.x !== undefined && placed.y !== undefined) {
+      parts.push(`<text x="${f(placed.x)}" y="${f(placed.y + 4)}" text-anchor="middle" ${FONT} font-size="11" fill="#333" stroke="#fff" stroke-width="3" paint-order="stroke">${e.count.toLocaleString("en-US")}</text>`);
+    }
+  }
+  for (const t of view.nodes) {
+    const n = t.node;
+    const b = g.node(n.id);
+    const [line1, line2] = svgLines(t).map(escapeHtml);
+    const failed = t.state === "failed";
+    const faded = !!n.note;
+    const pending = n.kind === "pcollection" && n.state === "pending";
+    const title = escapeHtml(
+      n.kind === "transform"
+        ? `${n.fullLabel} (${t.steps > 0 ? `composite, ${t.steps} steps` : n.primitive})${t.message ? `\n${t.message}` : ""}`
+        : `PCollection ${n.fullLabel}${n.note ? `: ${n.note}` : ""}`,
+    );
+    const fill = failed ? "#fdecea" : n.kind === "transform" ? "#e8f0fe" : "#ffffff";
+    const stroke = failed ? "#c62828" : n.kind === "transform" ? "#3367d6" : "#777";
+    const dash = pending || faded ? ' stroke-dasharray="4 3"' : "";
+    const rx = n.kind === "transform" ? 4 : 12;
+    const y1 = line2 ? b.y - 3 : b.y + 4;
+    parts.push(
+      `<g${faded ? ' opacity="0.55"' : ""}><title>${title}</title>` +
+        `<rect x="${f(b.x - b.width / 2)}" y="${f(b.y - b.height / 2)}" width="${b.width}" height="${b.height}" rx="${rx}" fill="${fill}" stroke="${stroke}" stroke-width="${failed ? 2 : 1}"${dash}/>` +
+        `<text x="${f(b.x)}" y="${f(y1)}" text-anchor="middle" ${FONT} font-size="12" fill="#1a1a1a">${line1}</text>` +
+        (line2 ? `<text x="${f(b.x)}" y="${f(b.y + 12)}" text-anchor="middle" ${FONT} font-size="10" fill="${failed ? "#b71c1c" : "#444"}">${line2}</text>` : "") +
+        `</g>`,
+    );
+  }
+  const defs = `<defs><marker id="${id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#666"/></marker></defs>`;
+  const w = Math.ceil(width);
+  const h = Math.ceil(height);
+  return `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeHtml(`Pipeline ${payload.pipeline.name}`)}">${defs}${parts.join("")}</svg>`;
+}
+
+/** A text outline of the top-level graph (composites folded), with counts and failures. */
 export function graphText(payload: GraphPayload): string {
-  const byId = new Map(payload.nodes.map((n) => [n.id, n]));
+  const view = topLevel(payload);
+  const byId = new Map(view.nodes.map((t) => [t.node.id, t.node]));
+  const name = (n: GraphNode | undefined) => `${n?.varName ?? n?.label}`;
   const lines = [`Pipeline ${payload.pipeline.name}`];
-  for (const n of payload.nodes.filter((x) => x.kind === "transform" && !x.parent)) {
-    const ins = payload.edges.filter((e) => e.to === n.id).map((e) => byId.get(e.from)).map((pc) => `${pc?.varName ?? pc?.label}`);
-    const outs = payload.edges.filter((e) => e.from === n.id).map((e) => byId.get(e.to)).map((pc) => `${pc?.varName ?? pc?.label}${pc?.count != null ? ` (${pc.count})` : ""}`);
-    lines.push(`  ${n.label} [${n.primitive}]${ins.length ? ` <- ${ins.join(", ")}` : ""} -> ${outs.join(", ")}`);
+  for (const t of view.nodes.filter((x) => x.node.kind === "transform")) {
+    const n = t.node;
+    const ins = view.edges.filter((e) => e.to === n.id).map((e) => name(byId.get(e.from)));
+    const outs = view.edges
+      .filter((e) => e.from === n.id)
+      .map((e) => byId.get(e.to))
+      .map((pc) => `${name(pc)}${pc?.count != null ? ` (${pc.count})` : ""}${pc?.note ? ` (${pc.note})` : ""}`);
+    const kind = t.steps > 0 ? `composite, ${t.steps} steps` : n.primitive;
+    const failed = t.state === "failed" ? `  FAILED: ${(t.message ?? "").replace(/\n/g, "\n      ")}` : "";
+    lines.push(`  ${n.label} [${kind}]${ins.length ? ` <- ${ins.join(", ")}` : ""} -> ${outs.join(", ")}${failed}`);
   }
   return lines.join("\n");
 }

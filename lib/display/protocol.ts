@@ -108,7 +108,19 @@ export interface GraphNode {
   count?: number | null;
   /** Variable name a PCollection is bound to in the notebook, when known. */
   varName?: string | null;
+  /** What the runner knows of the node; absent when the runner keeps no state (structure only). */
+  state?: GraphNodeState;
+  /** The error of a failed transform (its whole message, shown on hover and click). */
+  message?: string | null;
+  /** Why a PCollection is drawn faded, e.g. "nothing emitted: the DoFn sends only tagged outputs". */
+  note?: string | null;
 }
+
+/**
+ * A node's state in the interactive runner: a PCollection not yet computed, computed
+ * (count known) or cached (a show computes nothing); a transform running or failed.
+ */
+export type GraphNodeState = "pending" | "computed" | "cached" | "running" | "failed";
 
 export interface GraphEdge {
   from: string;
@@ -123,7 +135,14 @@ export interface GraphPayload {
   version: typeof PROTOCOL_VERSION;
   pipeline: PipelineRef;
   nodes: GraphNode[];
+  /**
+   * Edges between PCollections and the innermost transforms that read or produce them;
+   * a composite's edges follow from its parts (a viewer reroutes them to a collapsed
+   * composite). Outputs saved by earlier beamlab versions may name composites too.
+   */
   edges: GraphEdge[];
+  /** True when the nodes carry the interactive runner's state (absent: structure only). */
+  live?: boolean;
 }
 
 export interface StepProgress {

@@ -7,14 +7,14 @@ import { elementsOf, isRecord } from "../collect";
 import { plural } from "../display/encode";
 import { queryResultInfo } from "../warehouse/warehouse";
 import { DISPLAY_SYMBOL, isDisplayable } from "../display/displayable";
-import { displayBundle } from "../display/emit";
+import { displayBundle, newDisplayId } from "../display/emit";
 import { graphBundle } from "../display/graph";
 import { PCOLLECTION_MIME, type PCollectionPayload } from "../display/protocol";
 import { tableBundle } from "../display/table";
 import { Pipeline } from "../pipeline/pipeline";
 import { PCollection } from "../pipeline/pvalue";
 import { resolveRunner } from "../runners/registry";
-import { InteractiveRunner } from "../runners/interactive";
+import { InteractiveRunner, type RunState } from "../runners/interactive";
 import { variableNames } from "./names";
 
 
@@ -63,9 +63,56 @@ export function arrayCaption(values: readonly unknown[]): string {
   return `array of ${plural(values.length, noun)}`;
 }
 
-/** The display bundle of a pipeline's graph. */
-export function pipelineGraphBundle(p: Pipeline): Record<string, unknown> {
-  return graphBundle(p, { counts: knownCounts(p), varNames: variableNames() });
+/** The display bundle of a pipeline's graph, with the interactive runner's state when it has one. */
+export function pipelineGraphBundle(p: Pipeline, state: RunState | undefined = runStateOf(p)): Record<string, unknown> {
+  return graphBundle(p, { counts: knownCounts(p), varNames: variableNames(), state });
+}
+
+function runStateOf(p: Pipeline): RunState | undefined {
+  const r = resolveRunner(p);
+  return r instanceof InteractiveRunner ? r.runState() : undefined;
+}
+
+/** At most one redraw of a live graph per this many milliseconds (dagre lays out the SVG each time). */
+const GRAPH_UPDATE_MS = 400;
+
+/**
+ * The live graph display of each pipeline: only the latest one follows the run state.
+ * Keyed weakly, so a pipeline no notebook variable holds any more is collected together
+ * with its subscription.
+ */
+const liveGraphs = new WeakMap<Pipeline, () => void>();
+
+/** Keeps the graph output `id` in step with the runner's state, at most every {@link GRAPH_UPDATE_MS}. */
+function followRunState(p: Pipeline, runner: InteractiveRunner, id: string): () => void {
+  let timer: NodeJS.Timeout | null = null;
+  let pending: RunState | null = null;
+  let last = 0;
+  const flush = () => {
+    timer = null;
+    if (!pending) return;
+    const state = pending;
+    pending = null;
+    last = Date.now();
+    try {
+      displayBundle(pipelineGraphBundle(p, state), { id, update: true });
+    } catch {
+      // A graph that cannot be redrawn keeps its last picture; the run itself is unaffected.
+    }
+  };
+  const unsubscribe = runner.onRunState((state) => {
+    pending = state;
+    if (timer) return;
+    const wait = Math.max(0, GRAPH_UPDATE_MS - (Date.now() - last));
+    timer = setTimeout(flush, wait);
+    // Never keep the kernel process alive for a redraw.
+    timer.unref();
+  });
+  return () => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
 }
 
 /**
@@ -77,6 +124,7 @@ export function pipelineGraphBundle(p: Pipeline): Record<string, unknown> {
  * await beam.show(teachers, { n: 5 });  // only five rows
  */
 export async function show(x: unknown, opts: ShowOptions = {}): Promise<void> {
+  if (x instanceof Pipeline) return showGraph(x);
   displayBundle(await bundleOf(x, opts));
 }
 
@@ -92,11 +140,21 @@ export async function bundleOf(x: unknown, opts: ShowOptions = {}): Promise<Reco
 
 /**
  * Displays a pipeline as a graph: transforms and PCollections with their labels and, once
- * computed, element counts.
+ * computed, element counts. With the notebook (interactive) runner the graph follows the
+ * runs that come after: running steps pulse, counts fill in, a failed step turns red.
+ * Only the latest graph of a pipeline follows it.
  *
  * @example
  * beam.showGraph(p);
  */
 export function showGraph(p: Pipeline): void {
-  displayBundle(pipelineGraphBundle(p));
+  liveGraphs.get(p)?.();
+  liveGraphs.delete(p);
+  const runner = resolveRunner(p);
+  if (!(runner instanceof InteractiveRunner)) {
+    displayBundle(pipelineGraphBundle(p));
+    return;
+  }
+  const id = newDisplayId();
+  if (displayBundle(pipelineGraphBundle(p), { id })) liveGraphs.set(p, followRunState(p, runner, id));
 }

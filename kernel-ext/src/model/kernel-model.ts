@@ -192,6 +192,7 @@ export class KernelModel {
       sawGraph = true;
       const prev = this.pipelinesById.get(graph.pipeline.id);
       const pcollections = graph.nodes
+        // PCollections inside composites are no notebook's variables.
         .filter((n) => n.kind === "pcollection" && !n.parent)
         .map((n) => ({ id: n.id, label: n.fullLabel || n.label, varName: n.varName ?? null, count: n.count ?? null }));
       // A re-run cell built a new pipeline under the same variable: it takes the old one's place.
