@@ -16,6 +16,8 @@ export class PipelineError extends Error {
   readonly element: string | null;
   /** What the student can do about it. */
   readonly hint: string | null;
+  /** How to go on with the pipeline after fixing it (notebooks: re-run the cell, or remove the step). */
+  private wayOut: string | null = null;
   /** `file:line:column` of the user's code that raised the cause, when it can be found. */
   readonly userFrame: string | null;
 
@@ -37,6 +39,20 @@ export class PipelineError extends Error {
   }
 
   private readonly originalCause: unknown;
+
+  /**
+   * @internal Adds how to go on with the pipeline (a failed step stays in a notebook's
+   * pipeline until its cell is re-run or it is removed) as the message's last line.
+   */
+  setWayOut(text: string): this {
+    if (this.wayOut === text) return this;
+    const previous = this.wayOut ? `\n  to go on: ${this.wayOut}` : "";
+    this.wayOut = text;
+    const base = previous && this.message.endsWith(previous) ? this.message.slice(0, -previous.length) : this.message;
+    this.message = `${base}\n  to go on: ${text}`;
+    this.stack = `${this.name}: ${this.message}`;
+    return this;
+  }
 
   /** The error that caused this one (kept off the printed form, which already describes it). */
   get cause(): unknown {

@@ -29,6 +29,11 @@ export interface ExecutionOptions {
   /** Called about every `progressMillis` with the counts so far. */
   onProgress?: (p: ProgressSnapshot) => void;
   progressMillis?: number;
+  /**
+   * Called when the run fails or is cancelled, before it rejects, with what the nodes that
+   * had finished produced (complete PCollections only), so callers can keep it.
+   */
+  onIncomplete?: (partial: PartialOutcome) => void;
   /** Observes every batch on every PCollection (lineage, step-through); absent means no cost. */
   onBatch?: (pcoll: PCollection<unknown>, batch: readonly unknown[]) => void;
 }
@@ -40,6 +45,16 @@ export interface ExecutionOutcome {
   /** Sink writers to commit (on success) or abort (on failure). */
   writers: { commit(): Promise<void>; abort(): Promise<void>; readonly mayFailOnCommit?: boolean }[];
   millis: number;
+}
+
+/** What finished before a run failed or was cancelled. */
+export interface PartialOutcome {
+  /** Nodes that ran to completion. */
+  done: Set<ExecNode>;
+  /** Complete PCollections (outputs of finished nodes): their counts. */
+  counts: Map<string, number>;
+  /** Complete PCollections that were captured: their elements. */
+  captured: Map<string, unknown[]>;
 }
 
 /** Runs `plan`; rejects with a PipelineError after aborting sinks and tearing down DoFns. */
@@ -158,6 +173,7 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
   } catch (err) {
     await teardownAll(ops);
     for (const w of writers) await w.abort().catch(() => undefined);
+    opts.onIncomplete?.(completed(done, counts, captured));
     throw err;
   }
   await teardownAll(ops);
@@ -197,6 +213,17 @@ async function replayAvailable(
       }
     }
   }
+}
+
+function completed(done: Set<ExecNode>, counts: Map<string, number>, captured: Map<string, unknown[]>): PartialOutcome {
+  const partial: PartialOutcome = { done: new Set(done), counts: new Map(), captured: new Map() };
+  for (const e of done) {
+    for (const pc of e.outputs.values()) {
+      if (counts.has(pc.id)) partial.counts.set(pc.id, counts.get(pc.id)!);
+      if (captured.has(pc.id)) partial.captured.set(pc.id, captured.get(pc.id)!);
+    }
+  }
+  return partial;
 }
 
 async function teardownAll(ops: Map<ExecNode, Operator>): Promise<void> {
