@@ -55,6 +55,8 @@ export interface PartialOutcome {
   counts: Map<string, number>;
   /** Complete PCollections that were captured: their elements. */
   captured: Map<string, unknown[]>;
+  /** Counts and times of every node when the run stopped. */
+  snapshot: ProgressSnapshot;
 }
 
 /** Runs `plan`; rejects with a PipelineError after aborting sinks and tearing down DoFns. */
@@ -173,7 +175,7 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
   } catch (err) {
     await teardownAll(ops);
     for (const w of writers) await w.abort().catch(() => undefined);
-    opts.onIncomplete?.(completed(done, counts, captured));
+    opts.onIncomplete?.(completed(snapshot(), counts, captured));
     throw err;
   }
   await teardownAll(ops);
@@ -215,9 +217,9 @@ async function replayAvailable(
   }
 }
 
-function completed(done: Set<ExecNode>, counts: Map<string, number>, captured: Map<string, unknown[]>): PartialOutcome {
-  const partial: PartialOutcome = { done: new Set(done), counts: new Map(), captured: new Map() };
-  for (const e of done) {
+function completed(snapshot: ProgressSnapshot, counts: Map<string, number>, captured: Map<string, unknown[]>): PartialOutcome {
+  const partial: PartialOutcome = { done: snapshot.done, counts: new Map(), captured: new Map(), snapshot };
+  for (const e of snapshot.done) {
     for (const pc of e.outputs.values()) {
       if (counts.has(pc.id)) partial.counts.set(pc.id, counts.get(pc.id)!);
       if (captured.has(pc.id)) partial.captured.set(pc.id, captured.get(pc.id)!);

@@ -16,7 +16,6 @@ import type { PCollection } from "../pipeline/pvalue";
 import type { TransformNode } from "../pipeline/transform";
 import { runPlan } from "./direct";
 import type { PartialOutcome, ProgressSnapshot } from "./executor";
-import type { ExecNode } from "./plan";
 import { freezeShallow } from "./immutable";
 import { registerRunner, setDefaultRunner } from "./registry";
 import { PipelineResult, type StepMetrics } from "./result";
@@ -176,7 +175,7 @@ export class InteractiveRunner implements CollectingRunner {
       for (const [id, n] of done?.counts ?? []) this.counts.set(id, n);
       if (done) this.keep(done.captured, capture);
       if (this.failure) addWayOut(this.pipeline, e, this.failure.label);
-      progress.finish(cancelled ? "CANCELLED" : "FAILED", done?.done, this.failure?.label ?? null);
+      progress.finish(cancelled ? "CANCELLED" : "FAILED", done?.snapshot, this.failure?.label ?? null);
       throw e;
     } finally {
       settled();
@@ -274,7 +273,6 @@ function isSinkOutput(pc: PCollection<unknown>): boolean {
 class ProgressDisplay {
   private id: string | null = null;
   private last: ProgressSnapshot = { counts: new Map(), millis: new Map(), done: new Set(), elapsedMillis: 0 };
-  private readonly started = performance.now();
 
   constructor(private readonly pipeline: Pipeline, private readonly facts: ProgressFacts, private readonly always: boolean) {
     if (always) this.show("RUNNING");
@@ -285,10 +283,10 @@ class ProgressDisplay {
     if (this.always || snap.elapsedMillis >= PROGRESS_AFTER_MS) this.show("RUNNING");
   }
 
-  finish(state: "DONE" | "FAILED" | "CANCELLED", done?: Set<ExecNode>, failed: string | null = null): void {
+  /** Ends the display as a summary; a failed or cancelled run passes the executor's last snapshot. */
+  finish(state: "DONE" | "FAILED" | "CANCELLED", final?: ProgressSnapshot, failed: string | null = null): void {
     if (this.id === null) return;
-    // After a failure the last snapshot may be a moment old: what finished is known exactly.
-    this.last = { ...this.last, done: done ?? this.last.done, elapsedMillis: Math.max(this.last.elapsedMillis, performance.now() - this.started) };
+    if (final) this.last = final;
     this.show(state, failed);
   }
 

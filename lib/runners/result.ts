@@ -1,6 +1,7 @@
 /**
  * PipelineResult: the state and metrics of a run.
  */
+import { inspect } from "node:util";
 
 /** Metrics of one transform (primitive or composite), by its full label. */
 export interface StepMetrics {
@@ -42,5 +43,15 @@ export class PipelineResult {
    */
   metrics(): Record<string, StepMetrics> {
     return Object.fromEntries(this.steps.map((s) => [s.label, { ...s }]));
+  }
+
+  /** One line, as a notebook prints a cell ending in `await p.run()` (the run summary shows the steps). */
+  toString(): string {
+    const n = this.steps.length;
+    return `PipelineResult: ${this.state} (${n} step${n === 1 ? "" : "s"}, ${Math.round(this.millis)} ms); see result.metrics()`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
   }
 }
