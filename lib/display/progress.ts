@@ -99,7 +99,7 @@ export function progressHeadline(payload: ProgressPayload): string {
 }
 
 function timeText(s: StepProgress, status: StepStatus): string {
-  return status === "cached" ? "cached" : `${s.millis} ms`;
+  return status === "cached" ? "—" : `${s.millis} ms`;
 }
 
 /** The display bundle (our MIME type, HTML and text) of a progress payload. */
