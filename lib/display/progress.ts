@@ -7,6 +7,7 @@ import type { TransformNode } from "../pipeline/transform";
 import type { ProgressSnapshot } from "../runners/executor";
 import { escapeHtml } from "./html";
 import { PROGRESS_MIME, PROTOCOL_VERSION, type ProgressPayload, type StepProgress, type StepStatus } from "./protocol";
+import { progressHeadline, statusOf, statusText } from "./progress-text";
 
 /** What the summary shows besides the executor's snapshot. */
 export interface ProgressFacts {
@@ -63,41 +64,6 @@ export function progressPayload(p: Pipeline, snap: ProgressSnapshot, state: Prog
   return { version: PROTOCOL_VERSION, pipeline: { id: p.id, name: facts.name ?? p.name }, state, elapsedMillis: Math.round(snap.elapsedMillis), steps };
 }
 
-const STATUS_TEXT: Record<StepStatus, string> = {
-  done: "done",
-  cached: "cached",
-  running: "running…",
-  waiting: "waiting",
-  cancelled: "cancelled",
-  failed: "failed",
-};
-
-/** The status of a step, also for payloads saved before steps carried one. */
-export function statusOf(s: StepProgress, state: ProgressPayload["state"]): StepStatus {
-  return s.status ?? (s.done ? "done" : state === "RUNNING" ? "running" : "cancelled");
-}
-
-/** One line saying how the run ended: `p: interrupted after 2.3 s; 1 step finished, 2 cancelled`. */
-export function progressHeadline(payload: ProgressPayload): string {
-  const seconds = `${(payload.elapsedMillis / 1000).toFixed(1)} s`;
-  const tally = new Map<StepStatus, number>();
-  for (const s of payload.steps) tally.set(statusOf(s, payload.state), (tally.get(statusOf(s, payload.state)) ?? 0) + 1);
-  const n = (k: StepStatus) => tally.get(k) ?? 0;
-  const steps = (k: number) => `${k} step${k === 1 ? "" : "s"}`;
-  const parts: string[] = [];
-  if (payload.state === "RUNNING") return `${payload.pipeline.name}: running for ${seconds}`;
-  if (payload.state === "DONE") {
-    parts.push(`${steps(n("done"))} computed`);
-    if (n("cached")) parts.push(`${n("cached")} from the cache`);
-    return `${payload.pipeline.name}: done in ${seconds}; ${parts.join(", ")}`;
-  }
-  parts.push(`${steps(n("done"))} finished${n("done") ? " (kept in the cache)" : ""}`);
-  if (n("cached")) parts.push(`${n("cached")} from the cache`);
-  if (n("failed")) parts.push(`${n("failed")} failed`);
-  if (n("cancelled")) parts.push(`${n("cancelled")} cancelled`);
-  return `${payload.pipeline.name}: ${payload.state === "CANCELLED" ? "interrupted" : "failed"} after ${seconds}; ${parts.join(", ")}`;
-}
-
 function timeText(s: StepProgress, status: StepStatus): string {
   return status === "cached" ? "—" : `${s.millis} ms`;
 }
@@ -107,14 +73,14 @@ export function progressBundle(payload: ProgressPayload): Record<string, unknown
   const head = progressHeadline(payload);
   const rows = payload.steps.map((s) => {
     const status = statusOf(s, payload.state);
-    return `<tr class="beamlab-step-${status}"><td>${escapeHtml(s.label)}</td><td style="text-align:right">${s.elementsIn}</td><td style="text-align:right">${s.elementsOut}</td><td style="text-align:right">${timeText(s, status)}</td><td>${STATUS_TEXT[status]}</td></tr>`;
+    return `<tr class="beamlab-step-${status}"><td>${escapeHtml(s.label)}</td><td style="text-align:right">${s.elementsIn}</td><td style="text-align:right">${s.elementsOut}</td><td style="text-align:right">${timeText(s, status)}</td><td>${statusText(status, payload.state)}</td></tr>`;
   });
   const html = `<div class="beamlab-progress"><p><strong>${escapeHtml(head)}</strong></p><table><thead><tr><th>step</th><th>in</th><th>out</th><th>time</th><th></th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
   const text = [
     head,
     ...payload.steps.map((s) => {
       const status = statusOf(s, payload.state);
-      const tail = status === "cached" ? "cached" : `${s.millis} ms${status === "done" ? "" : ` (${STATUS_TEXT[status]})`}`;
+      const tail = status === "cached" ? "cached" : `${s.millis} ms${status === "done" ? "" : ` (${statusText(status, payload.state)})`}`;
       return `  ${s.label}: ${s.elementsIn} in, ${s.elementsOut} out, ${tail}`;
     }),
   ].join("\n");

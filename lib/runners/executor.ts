@@ -3,10 +3,9 @@
  * runs barriers (GroupByKey, combines, side-input ParDos, sinks) once their inputs are
  * complete, and keeps per-PCollection counts and per-node time.
  */
-import { PipelineError } from "../errors";
 import type { PipelineOptions } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
-import { createOperator, type NodeStats, type Operator, type OperatorContext, type OutputPort } from "./operator";
+import { cancelledError, createOperator, type NodeStats, type Operator, type OperatorContext, type OutputPort } from "./operator";
 import type { ExecNode } from "./plan";
 import "./operators";
 
@@ -238,6 +237,4 @@ async function teardownAll(ops: Map<ExecNode, Operator>): Promise<void> {
   }
 }
 
-function cancelled(): PipelineError {
-  return new PipelineError("The pipeline was cancelled", { hint: "run the cell again when you are ready." });
-}
+const cancelled = cancelledError;

@@ -28,6 +28,7 @@ test("in a real tslab kernel: interrupt stops a pipeline, the kernel lives on, s
   // An interrupted p.run(): its summary says which steps finished and which were cancelled.
   const ir = seen.interrupted_run;
   assert.equal(ir.status, "error");
+  assert.ok(ir.seconds < 10, `the interrupted run took ${ir.seconds}s to stop`);
   assert.equal(ir.stderr, "Interrupted: the pipeline stopped; the steps that finished stay cached.\n");
   assert.doesNotMatch(ir.stderr, /\n\s+at |executor\.js|Interrupted asynchronously/);
   const summary = ir.progress[ir.progress.length - 1];
