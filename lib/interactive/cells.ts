@@ -6,7 +6,8 @@
  *   (`cell[5].js`; tslab gives the vm none), so errors can say "line 3 of cell [5]";
  * - the end of each cell, to print what must come last (a removal's description) and to
  *   let an interrupted pipeline stop and show its summary before the cell ends;
- * - tslab's stack trace of an interrupt, replaced by one calm line.
+ * - tslab's stack trace of an interrupt, replaced by one calm line; other errors printed
+ *   from a cell keep only the student's frames, at their lines of TypeScript.
  */
 import vm = require("node:vm");
 import type * as TS from "typescript";
@@ -15,6 +16,7 @@ import { setCellPositionResolver } from "../errors";
 import { setRemovalAnnouncer } from "../pipeline/removal";
 import { settleInterrupted } from "../runners/interactive";
 import { typescriptLine } from "./cell-positions";
+import { tidyCellTrace } from "./cell-traces";
 
 /** One executed cell. */
 interface Cell {
@@ -80,6 +82,15 @@ export function atCellEnd(f: () => void): boolean {
   return true;
 }
 
+/** An error printed from a cell, with the student's frames only (never throws). */
+function tidy(text: string): string {
+  try {
+    return tidyCellTrace(text, describeCellPosition) ?? text;
+  } catch {
+    return text;
+  }
+}
+
 function remember(cell: Cell): void {
   cells.set(cellFileName(cell.count), cell);
   if (cells.size > MAX_CELLS) cells.delete(cells.keys().next().value!);
@@ -111,7 +122,7 @@ function wrapExecute(handler: { prototype: Handler }): void {
     let interrupted = false;
     const stream: WriteStream = (name, text) => {
       if (name === "stderr" && isInterruptTrace(text)) interrupted = true;
-      else writeStream(name, text);
+      else writeStream(name, name === "stderr" ? tidy(text) : text);
     };
     try {
       return await original.call(this, req, stream, writeDisplayData);

@@ -37,6 +37,8 @@ test("in a notebook, a failing DoFn reads as a student-facing error at the line 
     'import * as beam from "beamlab";\nconst p = new beam.Pipeline();\nconst rows = p.apply("Create", beam.Create([{ name: "Ada Lovelace" }, { name: "Plato" }]));',
     // Types above the failing line: TypeScript's line 8 is JavaScript's line 4 or so.
     'interface Person {\n  name: string;\n}\ntype Split = { first: string; last: string };\n\nconst split = rows.apply("Split name", beam.Map((r: Person): Split => {\n  const [first, last]: string[] = r.name.split(" ");\n  return { first, last: last.toUpperCase() };\n}));\nawait beam.show(split);',
+    // A plain error thrown in a cell, below types and a function of a previous line.
+    'type Credits = { sid: string; credits: number };\nconst credits: Credits[] = [{ sid: "s1", credits: 3 }];\n\nfunction check(c: Credits): void {\n  if (c.credits < 4) throw new RangeError(`too few credits for ${c.sid}`);\n}\ncredits.forEach(check);',
   ]);
   assert.equal(run.status, 1, "the run fails");
   assert.match(run.stdout + run.stderr, /cell 2: PipelineError/, "naming the notebook cell");
@@ -48,6 +50,12 @@ test("in a notebook, a failing DoFn reads as a student-facing error at the line 
   assert.match(text, /what to do: /);
   assert.match(text, /\n  to go on: fix the DoFn and re-run its cell, or remove it with `p\.remove\("Split name"\)`/);
   assert.doesNotMatch(text, /node_modules|dist\/lib|\n\s+at .*\(/, "no internal stack frames");
+  const plain = textOf(outputs[2]);
+  assert.equal(
+    plain,
+    "RangeError: too few credits for s1\n    at line 5 of cell [3]: if (c.credits < 4) throw new RangeError(`too few credits for ${c.sid}`);\n    at line 7 of cell [3]: credits.forEach(check);\n",
+    "a plain error keeps the student's frames only, at their lines of TypeScript",
+  );
 });
 
 test("in a notebook: a failed run names the pipeline's variable, remove gets past it and says what it removed, runs end with a summary", { timeout: 120_000 }, () => {
