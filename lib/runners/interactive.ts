@@ -1,9 +1,11 @@
 /**
  * InteractiveRunner: the notebook runner. It computes only the part of the graph a
- * PCollection needs, caches the top-level PCollections it computed, drops exactly the
- * caches downstream of a re-applied transform, and shows a live progress display for
- * anything that takes more than a second. Re-applying a label to the same input replaces
- * the transform instead of failing.
+ * PCollection needs, caches the top-level PCollections it computed (also those that
+ * finished before a failure or an interrupt), drops exactly the caches downstream of a
+ * re-applied or removed transform, and shows a progress display that ends as a summary:
+ * always for `p.run()` in a notebook, for anything else once it has taken a second.
+ * Re-applying a label to the same input replaces the transform instead of failing; a
+ * failed run says how to go on (re-run the fixed cell, or `p.remove(label)`).
  */
 import { displayBundle, inKernel, newDisplayId } from "../display/emit";
 import { PipelineError } from "../errors";
@@ -167,12 +169,9 @@ export class InteractiveRunner implements CollectingRunner {
       this.failure = cancelled ? null : failureOf(this.pipeline, e);
       // Steps that finished before the failure or the interrupt keep what they computed.
       const done = partial as PartialOutcome | null;
-      for (const id of this.counts.keys()) {
-        if (done?.counts.has(id)) this.counts.set(id, done.counts.get(id)!);
-        else if (countsBefore.has(id)) this.counts.set(id, countsBefore.get(id)!);
-        else this.counts.delete(id);
-      }
-      for (const [id, n] of done?.counts ?? []) this.counts.set(id, n);
+      // Counts seen while running are partial: back to the counts from before, plus the finished steps'.
+      this.counts.clear();
+      for (const [id, n] of [...countsBefore, ...(done?.counts ?? [])]) this.counts.set(id, n);
       if (done) this.keep(done.captured, capture);
       if (this.failure) addWayOut(this.pipeline, e, this.failure.label);
       progress.finish(cancelled ? "CANCELLED" : "FAILED", done?.snapshot, this.failure?.label ?? null);
