@@ -18,7 +18,7 @@ export class PipelineError extends Error {
   readonly hint: string | null;
   /** How to go on with the pipeline after fixing it (notebooks: re-run the cell, or remove the step). */
   private wayOut: string | null = null;
-  /** `file:line:column` of the user's code that raised the cause, when it can be found. */
+  /** Where the user's code raised the cause (`file:line:column`, or "line 3 of cell [5]" in a notebook), when it can be found. */
   readonly userFrame: string | null;
 
   constructor(

@@ -111,14 +111,14 @@ export class Pipeline {
    * const upper = rows.apply("Upper dept", beam.Map((r) => ({ ...r, dept: r.dept.toUpperCase() })));
    * upper.apply("Count", beam.combiners.Count.Globally());
    * p.remove("Upper dept");   // Removed "Upper dept" and 1 transform downstream: "Count"
-   * p.remove(upper);          // the same, by its PCollection
+   * // or, by the PCollection it produced: p.remove(upper)
    */
   remove(target: string | PCollection<unknown>): Removal {
     const root = removalTarget(this, target);
     const roots = downstreamOf(this.roots, root);
     const nodes = roots.flatMap((r) => subtree(r));
     const pcollections = [...new Set(nodes.flatMap((n) => [...n.outputs.values()]))];
-    const removal = new Removal(root.fullLabel, roots.slice(1).map((r) => r.fullLabel), this);
+    const removal = new Removal(root.fullLabel, roots.slice(1).map((r) => r.fullLabel));
     for (const r of roots) this.detach(r);
     for (const pc of pcollections) pc.removedBy = removal;
     this.emit({ type: "removed", removal, nodes, pcollections });

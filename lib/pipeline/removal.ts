@@ -29,8 +29,6 @@ export class Removal {
     readonly target: string,
     /** Full labels of the top-level transforms removed with it, because they read its outputs. */
     readonly downstream: readonly string[],
-    /** @internal */
-    readonly pipeline: Pipeline,
   ) {}
 
   /** Every removed top-level label, the target first. */
