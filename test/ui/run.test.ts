@@ -161,6 +161,7 @@ test("a failing transform says how to go on; remove takes it out of the graph an
   const labels = await graph.locator(".bl-Graph-label").allTextContents();
   assert.ok(labels.some((l) => l.includes("Names")), `graph labels: ${labels}`);
   assert.ok(!labels.some((l) => /Upper dept|Count/.test(l)), `removed steps still drawn: ${labels}`);
+  await shoot(5, "graph-after-remove");
   assert.deepEqual(dialogs, []);
 });
 
