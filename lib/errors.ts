@@ -16,7 +16,9 @@ export class PipelineError extends Error {
   readonly element: string | null;
   /** What the student can do about it. */
   readonly hint: string | null;
-  /** `file:line:column` of the user's code that raised the cause, when it can be found. */
+  /** How to go on with the pipeline after fixing it (notebooks: re-run the cell, or remove the step). */
+  private wayOut: string | null = null;
+  /** Where the user's code raised the cause (`file:line:column`, or "line 3 of cell [5]" in a notebook), when it can be found. */
   readonly userFrame: string | null;
 
   constructor(
@@ -37,6 +39,20 @@ export class PipelineError extends Error {
   }
 
   private readonly originalCause: unknown;
+
+  /**
+   * @internal Adds how to go on with the pipeline (a failed step stays in a notebook's
+   * pipeline until its cell is re-run or it is removed) as the message's last line.
+   */
+  setWayOut(text: string): this {
+    if (this.wayOut === text) return this;
+    const previous = this.wayOut ? `\n  to go on: ${this.wayOut}` : "";
+    this.wayOut = text;
+    const base = previous && this.message.endsWith(previous) ? this.message.slice(0, -previous.length) : this.message;
+    this.message = `${base}\n  to go on: ${text}`;
+    this.stack = `${this.name}: ${this.message}`;
+    return this;
+  }
 
   /** The error that caused this one (kept off the printed form, which already describes it). */
   get cause(): unknown {
@@ -105,18 +121,43 @@ function safeStringify(value: unknown): string {
   return json === undefined ? String(value) : json;
 }
 
-/** The first stack frame outside this library and Node's internals: the student's line. */
+/** Describes a position in a notebook cell's script ("line 3 of cell [5]"); set by the kernel support. */
+let cellPosition: (file: string, line: number, column: number) => string | null = () => null;
+
+/** @internal Lets the kernel support describe positions in notebook cells. */
+export function setCellPositionResolver(f: (file: string, line: number, column: number) => string | null): void {
+  cellPosition = f;
+}
+
+/**
+ * The first stack frame outside this library and Node's internals: the student's line, as
+ * "line 3 of cell [5]" in a notebook. Never throws.
+ */
 export function findUserFrame(err: Error): string | null {
-  const stack = typeof err.stack === "string" ? err.stack : "";
-  for (const line of stack.split("\n").slice(1)) {
-    const m = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
-    if (!m) continue;
-    const file = m[1].replace(/^at\s+/, "").trim();
-    if (file.startsWith("node:") || file.includes("node_modules") || file.startsWith(LIB_DIR)) continue;
-    if (file.startsWith("internal/")) continue;
-    // tslab runs cells through vm: the position is in the cell as compiled to JavaScript.
-    if (file.startsWith("evalmachine.")) return `a notebook cell (line ${m[2]} of the cell compiled to JavaScript)`;
-    return `${file}:${m[2]}:${m[3]}`;
+  try {
+    const stack = typeof err.stack === "string" ? err.stack : "";
+    for (const line of stack.split("\n").slice(1)) {
+      const m = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+      if (!m) continue;
+      const file = m[1].replace(/^at\s+/, "").trim();
+      if (file.startsWith("node:") || file.includes("node_modules") || file.startsWith(LIB_DIR)) continue;
+      if (file.startsWith("internal/")) continue;
+      const inCell = describeCell(file, Number(m[2]), Number(m[3]));
+      if (inCell) return inCell;
+      // tslab runs cells through vm: the position is in the cell as compiled to JavaScript.
+      if (file.startsWith("evalmachine.")) return `a notebook cell (line ${m[2]} of the cell compiled to JavaScript)`;
+      return `${file}:${m[2]}:${m[3]}`;
+    }
+  } catch {
+    // An error about an error must not hide the first one.
   }
   return null;
+}
+
+function describeCell(file: string, line: number, column: number): string | null {
+  try {
+    return cellPosition(file, line, column);
+  } catch {
+    return null;
+  }
 }

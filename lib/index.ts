@@ -16,8 +16,10 @@ import * as warehouse from "./warehouse";
 import "./runners/direct";
 import "./runners/interactive";
 import { installKernelApi } from "./interactive/kernel-api";
+import { installCellHooks } from "./interactive/cells";
 
 export { Pipeline, type PipelineOptions } from "./pipeline/pipeline";
+export { Removal } from "./pipeline/removal";
 export { PCollection, PBegin, type PValue, type ElementOf } from "./pipeline/pvalue";
 export { PTransform, ptransform, type TransformNode } from "./pipeline/transform";
 export { DoFn, TaggedOutput, TaggedOutputValue } from "./transforms/dofn";
@@ -42,3 +44,4 @@ export type { SchemaRow, TableSchema } from "./io/schema";
 export { io, pvalue, combiners, warehouse };
 
 installKernelApi();
+installCellHooks();

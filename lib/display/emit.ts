@@ -1,20 +1,30 @@
 /**
- * The only module that talks to tslab. tslab's public `display` sends one MIME type per
+ * The only module that loads tslab. tslab's public `display` sends one MIME type per
  * output; its kernel module keeps the writer of the current execute request, which takes a
  * whole bundle (every MIME type of one output, plus a display id for updates in place).
  * Outside a kernel, the text/plain part is printed instead.
  */
 
+import * as path from "node:path";
+
 type Writer = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id?: string } }, update: boolean) => void;
 
-function kernelWriter(): Writer | null {
+/**
+ * A module of the tslab install (`tslab/dist/...` or one of tslab's own dependencies),
+ * resolved from the project's node_modules: the same instance the kernel runs. Null when
+ * tslab is not installed.
+ */
+export function tslabRequire<T>(id: string): T | null {
   try {
-    // Resolved from the project's node_modules: the same module instance the kernel runs.
-    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData?: Writer | null };
-    return jupyter.lastWriteDisplayData ?? null;
+    if (id.startsWith("tslab/")) return require(id) as T;
+    return require(require.resolve(id, { paths: [path.dirname(require.resolve("tslab/package.json"))] })) as T;
   } catch {
     return null;
   }
+}
+
+function kernelWriter(): Writer | null {
+  return tslabRequire<{ lastWriteDisplayData?: Writer | null }>("tslab/dist/jupyter")?.lastWriteDisplayData ?? null;
 }
 
 /** True inside a tslab kernel. */

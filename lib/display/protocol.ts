@@ -151,7 +151,15 @@ export interface StepProgress {
   elementsOut: number;
   millis: number;
   done: boolean;
+  /**
+   * What became of the step: computed ("done"), served from the cache ("cached"),
+   * "running", "waiting" to start, stopped by an interrupt or another step's failure
+   * ("cancelled"), or the step whose error ended the run ("failed"). Absent in old outputs.
+   */
+  status?: StepStatus;
 }
+
+export type StepStatus = "done" | "cached" | "running" | "waiting" | "cancelled" | "failed";
 
 /** Payload of {@link PROGRESS_MIME}. */
 export interface ProgressPayload {

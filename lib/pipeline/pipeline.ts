@@ -6,6 +6,7 @@ import { PBegin, PCollection, PValue, pcollectionsOf, taggedPCollections } from 
 import type { ExpandContext, PrimitiveSpec, PTransform, TransformNode } from "./transform";
 import type { PipelineResult } from "../runners/result";
 import { resolveRunner, type RunnerChoice } from "../runners/registry";
+import { Removal, downstreamOf, removalTarget } from "./removal";
 
 /** Options of a pipeline. */
 export interface PipelineOptions {
@@ -22,7 +23,8 @@ export interface PipelineOptions {
 /** A change to the graph, for caches and views that follow it. */
 export type GraphChange =
   | { type: "applied"; node: TransformNode }
-  | { type: "replaced"; old: TransformNode; node: TransformNode; orphaned: PCollection<unknown>[]; kept: PCollection<unknown>[] };
+  | { type: "replaced"; old: TransformNode; node: TransformNode; orphaned: PCollection<unknown>[]; kept: PCollection<unknown>[] }
+  | { type: "removed"; removal: Removal; nodes: TransformNode[]; pcollections: PCollection<unknown>[] };
 
 let nextPipelineId = 0;
 const created: WeakRef<Pipeline>[] = [];
@@ -97,6 +99,38 @@ export class Pipeline {
     return [...seen.values()];
   }
 
+  /**
+   * Takes a transform out of the pipeline, with everything downstream of it (transforms
+   * that read its outputs, as main or side input, and so on). Their labels become free, the
+   * interactive runner forgets their caches, and PCollection variables of what was removed
+   * fail with a clear error if used again. In a notebook the removal is also printed.
+   *
+   * @param target the full label of a top-level transform, or a PCollection (its producer is removed)
+   * @returns what was removed
+   * @example
+   * const upper = rows.apply("Upper dept", beam.Map((r) => ({ ...r, dept: r.dept.toUpperCase() })));
+   * upper.apply("Count", beam.combiners.Count.Globally());
+   * p.remove("Upper dept");   // Removed "Upper dept" and 1 transform downstream: "Count"
+   * // or, by the PCollection it produced: p.remove(upper)
+   */
+  remove(target: string | PCollection<unknown>): Removal {
+    const root = removalTarget(this, target);
+    const roots = downstreamOf(this.roots, root);
+    const nodes = roots.flatMap((r) => subtree(r));
+    const pcollections = [...new Set(nodes.flatMap((n) => [...n.outputs.values()]))];
+    const removal = new Removal(root.fullLabel, roots.slice(1).map((r) => r.fullLabel));
+    for (const r of roots) this.detach(r);
+    for (const pc of pcollections) pc.removedBy = removal;
+    this.emit({ type: "removed", removal, nodes, pcollections });
+    removal.announce();
+    return removal;
+  }
+
+  /** Full labels of the top-level transforms, in application order. */
+  labels(): string[] {
+    return this.roots.map((r) => r.fullLabel);
+  }
+
   /** Follows changes to the graph; returns a function that stops following. */
   onChange(listener: (change: GraphChange) => void): () => void {
     this.listeners.push(listener);
@@ -124,6 +158,7 @@ export class Pipeline {
     const parent = this.stack[this.stack.length - 1] ?? null;
     const fullLabel = parent ? `${parent.fullLabel}/${name}` : name;
     const inputs = pcollectionsOf(input as PValue);
+    for (const pc of inputs) pc.assertPresent(fullLabel);
     for (const pc of inputs) {
       if (pc.pipeline !== this) {
         error(`The input ${pc.label} belongs to another pipeline`, {
@@ -179,6 +214,7 @@ export class Pipeline {
       primitive: <Out extends PValue>(spec: PrimitiveSpec, opts: { tags?: string[]; sideInputs?: PCollection<unknown>[] } = {}): Out => {
         node.primitive = spec;
         node.sideInputs = opts.sideInputs ?? [];
+        for (const pc of node.sideInputs) pc.assertPresent(node.fullLabel);
         const tags = opts.tags ?? ["main"];
         for (const tag of tags) node.outputs.set(tag, new PCollection(this, node, tag));
         if (tags.length === 1 && tags[0] === "main") return node.outputs.get("main") as unknown as Out;
@@ -245,6 +281,10 @@ export class Pipeline {
   toString(): string {
     return `Pipeline[${this.name}]`;
   }
+}
+
+function subtree(n: TransformNode): TransformNode[] {
+  return [n, ...n.children.flatMap(subtree)];
 }
 
 function sameInputs(a: PCollection<unknown>[], b: PCollection<unknown>[]): boolean {

@@ -4,6 +4,8 @@
 import type { BigQueryType } from "../io/schema";
 import type { Pipeline } from "./pipeline";
 import type { PTransform, TransformNode } from "./transform";
+import type { Removal } from "./removal";
+import { error } from "../errors";
 
 let nextId = 0;
 
@@ -29,6 +31,21 @@ export class PCollection<T> {
     readonly tag: string,
   ) {
     this.id = `pc${++nextId}`;
+  }
+
+  /** @internal Set when `pipeline.remove` took this PCollection's producer out of the pipeline. */
+  removedBy: Removal | null = null;
+
+  /** @internal Fails, saying why and what to do, when this PCollection's producer was removed. */
+  assertPresent(usedBy: string | null = null): void {
+    const r = this.removedBy;
+    if (!r) return;
+    const own = this.producer.fullLabel.split("/")[0];
+    const how = own === r.target ? `remove(${JSON.stringify(r.target)})` : `remove(${JSON.stringify(r.target)}), downstream of "${r.target}"`;
+    error(`The PCollection "${own}" was removed from the pipeline by ${how}`, {
+      label: usedBy,
+      hint: `re-run the cell that applies "${own}" (and the cells after it) to add it back, or use another PCollection.`,
+    });
   }
 
   /** The producer's label, with the tag when it is a tagged output (`Split.takes`). */

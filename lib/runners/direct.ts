@@ -18,6 +18,7 @@ export async function runPlan(
   targets: PCollection<unknown>[] | null,
   opts: Omit<ExecutionOptions, "options"> = {},
 ): Promise<{ outcome: ExecutionOutcome; result: PipelineResult }> {
+  for (const t of targets ?? []) t.assertPresent();
   const nodes = executableNodes(pipeline, hasOperator, new Set([...(opts.capture ?? []), ...(targets ?? []).map((t) => t.id)]));
   const plan = planFor(nodes, targets, new Set(opts.replay?.keys() ?? []));
   let outcome: ExecutionOutcome;

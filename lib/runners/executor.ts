@@ -3,10 +3,9 @@
  * runs barriers (GroupByKey, combines, side-input ParDos, sinks) once their inputs are
  * complete, and keeps per-PCollection counts and per-node time.
  */
-import { PipelineError } from "../errors";
 import type { PipelineOptions } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
-import { createOperator, type NodeStats, type Operator, type OperatorContext, type OutputPort } from "./operator";
+import { cancelledError, createOperator, type NodeStats, type Operator, type OperatorContext, type OutputPort } from "./operator";
 import type { ExecNode } from "./plan";
 import "./operators";
 
@@ -29,6 +28,11 @@ export interface ExecutionOptions {
   /** Called about every `progressMillis` with the counts so far. */
   onProgress?: (p: ProgressSnapshot) => void;
   progressMillis?: number;
+  /**
+   * Called when the run fails or is cancelled, before it rejects, with what the nodes that
+   * had finished produced (complete PCollections only), so callers can keep it.
+   */
+  onIncomplete?: (partial: PartialOutcome) => void;
   /** Observes every batch on every PCollection (lineage, step-through); absent means no cost. */
   onBatch?: (pcoll: PCollection<unknown>, batch: readonly unknown[]) => void;
 }
@@ -40,6 +44,18 @@ export interface ExecutionOutcome {
   /** Sink writers to commit (on success) or abort (on failure). */
   writers: { commit(): Promise<void>; abort(): Promise<void>; readonly mayFailOnCommit?: boolean }[];
   millis: number;
+}
+
+/** What finished before a run failed or was cancelled. */
+export interface PartialOutcome {
+  /** Nodes that ran to completion. */
+  done: Set<ExecNode>;
+  /** Complete PCollections (outputs of finished nodes): their counts. */
+  counts: Map<string, number>;
+  /** Complete PCollections that were captured: their elements. */
+  captured: Map<string, unknown[]>;
+  /** Counts and times of every node when the run stopped. */
+  snapshot: ProgressSnapshot;
 }
 
 /** Runs `plan`; rejects with a PipelineError after aborting sinks and tearing down DoFns. */
@@ -158,6 +174,7 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
   } catch (err) {
     await teardownAll(ops);
     for (const w of writers) await w.abort().catch(() => undefined);
+    opts.onIncomplete?.(completed(snapshot(), counts, captured));
     throw err;
   }
   await teardownAll(ops);
@@ -199,6 +216,17 @@ async function replayAvailable(
   }
 }
 
+function completed(snapshot: ProgressSnapshot, counts: Map<string, number>, captured: Map<string, unknown[]>): PartialOutcome {
+  const partial: PartialOutcome = { done: snapshot.done, counts: new Map(), captured: new Map(), snapshot };
+  for (const e of snapshot.done) {
+    for (const pc of e.outputs.values()) {
+      if (counts.has(pc.id)) partial.counts.set(pc.id, counts.get(pc.id)!);
+      if (captured.has(pc.id)) partial.captured.set(pc.id, captured.get(pc.id)!);
+    }
+  }
+  return partial;
+}
+
 async function teardownAll(ops: Map<ExecNode, Operator>): Promise<void> {
   for (const op of ops.values()) {
     try {
@@ -209,6 +237,4 @@ async function teardownAll(ops: Map<ExecNode, Operator>): Promise<void> {
   }
 }
 
-function cancelled(): PipelineError {
-  return new PipelineError("The pipeline was cancelled", { hint: "run the cell again when you are ready." });
-}
+const cancelled = cancelledError;

@@ -1,27 +1,33 @@
 /**
  * InteractiveRunner: the notebook runner. It computes only the part of the graph a
- * PCollection needs, caches the top-level PCollections it computed, drops exactly the
- * caches downstream of a re-applied transform, and shows a live progress display for
- * anything that takes more than a second. Re-applying a label to the same input replaces
- * the transform instead of failing.
+ * PCollection needs, caches the top-level PCollections it computed (also those that
+ * finished before a failure or an interrupt), drops exactly the caches downstream of a
+ * re-applied or removed transform, and shows a progress display that ends as a summary:
+ * always for `p.run()` in a notebook, for anything else once it has taken a second.
+ * Re-applying a label to the same input replaces the transform instead of failing; a
+ * failed run says how to go on (re-run the fixed cell, or `p.remove(label)`).
  */
 import { displayBundle, inKernel, newDisplayId } from "../display/emit";
 import { PipelineError } from "../errors";
-import { progressBundle, progressPayload } from "../display/progress";
+import { progressBundle, progressPayload, type ProgressFacts } from "../display/progress";
+import type { ProgressPayload } from "../display/protocol";
+import { variableNames } from "../interactive/names";
 import type { CollectOptions, CollectingRunner } from "../collect";
 import type { GraphChange, Pipeline } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import type { TransformNode } from "../pipeline/transform";
 import { runPlan } from "./direct";
-import type { ProgressSnapshot } from "./executor";
+import type { PartialOutcome, ProgressSnapshot } from "./executor";
 import { freezeShallow } from "./immutable";
 import { registerRunner, setDefaultRunner } from "./registry";
-import type { PipelineResult } from "./result";
+import { PipelineResult, type StepMetrics } from "./result";
 
 /** Wall time after which a run shows its progress. */
 const PROGRESS_AFTER_MS = Number(process.env.BEAMLAB_PROGRESS_AFTER_MS ?? 1000);
 
-const running = new Set<AbortController>();
+/** Computations under way, each with a promise that settles when it has stopped. */
+const running = new Map<AbortController, Promise<void>>();
+let interruptedRuns = 0;
 
 /**
  * What the interactive runner knows of a pipeline's steps right now, for graphs and the
@@ -42,7 +48,22 @@ let sigintHooked = false;
 
 /** Stops every running computation (a kernel interrupt). */
 export function cancelAll(): void {
-  for (const c of running) c.abort();
+  for (const c of running.keys()) {
+    if (!c.signal.aborted) interruptedRuns++;
+    c.abort();
+  }
+}
+
+/**
+ * Waits (at most `millis`) until every cancelled computation has stopped and shown its
+ * summary; returns how many runs the interrupts since the last call stopped.
+ */
+export async function settleInterrupted(millis: number): Promise<number> {
+  const pending = [...running].filter(([c]) => c.signal.aborted).map(([, done]) => done);
+  if (pending.length) await Promise.race([Promise.all(pending), new Promise((resolve) => setTimeout(resolve, millis).unref())]);
+  const n = interruptedRuns;
+  interruptedRuns = 0;
+  return n;
 }
 
 function hookInterrupt(): void {
@@ -100,6 +121,7 @@ export class InteractiveRunner implements CollectingRunner {
   }
 
   async elementsOf(pcoll: PCollection<unknown>, opts: CollectOptions = {}): Promise<readonly unknown[]> {
+    pcoll.assertPresent();
     if (!this.cache.has(pcoll.id)) await this.compute([pcoll], [pcoll]);
     const all = this.cache.get(pcoll.id) ?? [];
     return opts.n !== undefined ? all.slice(0, opts.n) : all;
@@ -108,7 +130,7 @@ export class InteractiveRunner implements CollectingRunner {
   /** Runs the whole pipeline: computes what is not cached and writes every sink. */
   async run(pipeline: Pipeline): Promise<PipelineResult> {
     const targets = this.visible().filter((pc) => !this.cache.has(pc.id));
-    return this.compute(targets, []);
+    return this.compute(targets, [], true);
   }
 
   /** Outputs of top-level transforms: what notebook variables can hold. */
@@ -116,16 +138,20 @@ export class InteractiveRunner implements CollectingRunner {
     return this.pipeline.roots.flatMap((r) => [...r.outputs.values()]);
   }
 
-  private async compute(targets: PCollection<unknown>[], mustKeep: PCollection<unknown>[]): Promise<PipelineResult> {
+  private async compute(targets: PCollection<unknown>[], mustKeep: PCollection<unknown>[], wholeRun = false): Promise<PipelineResult> {
     const capture = new Set([...this.visible().filter((pc) => !isSinkOutput(pc)).map((pc) => pc.id), ...mustKeep.map((pc) => pc.id)]);
     const controller = new AbortController();
-    running.add(controller);
-    const progress = new ProgressDisplay(this.pipeline);
+    const countsBefore = new Map(this.counts);
+    const cachedBefore = new Map([...this.cache].map(([id, els]) => [id, els.length]));
+    const progress = new ProgressDisplay(this.pipeline, { name: variableNames().get(this.pipeline.id), cached: cachedBefore, wholeRun }, wholeRun && inKernel());
+    let partial: PartialOutcome | null = null;
+    const settled = this.track(controller);
     try {
       const { outcome, result } = await runPlan(this.pipeline, targets, {
         capture,
         replay: this.cache,
         signal: controller.signal,
+        onIncomplete: (p) => (partial = p),
         onProgress: (snap) => {
           this.runningNodes = new Set([...snap.millis.keys()].filter((e) => !snap.done.has(e)).map((e) => e.node.id));
           for (const [id, n] of snap.counts) this.counts.set(id, n);
@@ -133,30 +159,54 @@ export class InteractiveRunner implements CollectingRunner {
           this.emitState();
         },
       });
-      for (const [id, elements] of outcome.captured) {
-        if (!capture.has(id)) continue;
-        for (let i = 0; i < elements.length; i++) freezeShallow(elements[i]);
-        this.cache.set(id, elements);
-      }
+      this.keep(outcome.captured, capture);
       for (const [id, n] of outcome.counts) this.counts.set(id, n);
       this.failure = null;
       progress.finish("DONE");
-      return result;
+      return wholeRun ? withCachedSteps(this.pipeline, result, cachedBefore, this.counts) : result;
     } catch (e) {
-      this.failure = controller.signal.aborted ? null : failureOf(this.pipeline, e);
-      progress.finish(controller.signal.aborted ? "CANCELLED" : "FAILED");
+      const cancelled = controller.signal.aborted;
+      this.failure = cancelled ? null : failureOf(this.pipeline, e);
+      // Steps that finished before the failure or the interrupt keep what they computed.
+      const done = partial as PartialOutcome | null;
+      // Counts seen while running are partial: back to the counts from before, plus the finished steps'.
+      this.counts.clear();
+      for (const [id, n] of [...countsBefore, ...(done?.counts ?? [])]) this.counts.set(id, n);
+      if (done) this.keep(done.captured, capture);
+      if (this.failure) addWayOut(this.pipeline, e, this.failure.label);
+      progress.finish(cancelled ? "CANCELLED" : "FAILED", done?.snapshot, this.failure?.label ?? null);
       throw e;
     } finally {
-      running.delete(controller);
+      settled();
       this.runningNodes = new Set();
       this.emitState();
     }
   }
 
-  /** Drops the caches of a re-applied transform's outputs and of everything downstream. */
+  /** Registers a computation as running (so an interrupt stops it); returns its end. */
+  private track(controller: AbortController): () => void {
+    let end!: () => void;
+    const finished = new Promise<void>((resolve) => (end = resolve));
+    running.set(controller, finished);
+    return () => {
+      running.delete(controller);
+      end();
+    };
+  }
+
+  /** Caches the captured PCollections a run must keep, frozen. */
+  private keep(captured: Map<string, unknown[]>, capture: Set<string>): void {
+    for (const [id, elements] of captured) {
+      if (!capture.has(id)) continue;
+      for (let i = 0; i < elements.length; i++) freezeShallow(elements[i]);
+      this.cache.set(id, elements);
+    }
+  }
+
+  /** Drops the caches of a re-applied or removed transform's outputs and of everything downstream. */
   private onChange(change: GraphChange): void {
-    if (change.type !== "replaced") return;
-    const stale = new Set<string>([...change.kept, ...change.orphaned].map((pc) => pc.id));
+    if (change.type === "applied") return;
+    const stale = new Set<string>(change.type === "removed" ? change.pcollections.map((pc) => pc.id) : [...change.kept, ...change.orphaned].map((pc) => pc.id));
     let grew = true;
     while (grew) {
       grew = false;
@@ -187,28 +237,62 @@ function failureOf(p: Pipeline, e: unknown): RunState["failed"] {
   return { node: node.id, label: node.fullLabel, message: (e as Error).message };
 }
 
+/** Tells the student how to go on after a failed step: its cell re-run with a fix, or `p.remove(...)`. */
+function addWayOut(p: Pipeline, e: unknown, label: string): void {
+  if (!(e instanceof PipelineError)) return;
+  const root = label.split("/")[0];
+  const node = p.node(root);
+  const what = node?.primitive?.kind === "ParDo" || node?.kind === "ParDo" ? "the DoFn" : "it";
+  e.setWayOut(`fix ${what} and re-run its cell, or remove it with \`${variableNames().get(p.id) ?? "p"}.remove(${JSON.stringify(root)})\``);
+}
+
+/** A whole run's metrics with the top-level steps served from the cache, marked `cached`. */
+function withCachedSteps(p: Pipeline, result: PipelineResult, cached: Map<string, number>, counts: Map<string, number>): PipelineResult {
+  const ran = result.metrics();
+  const steps: StepMetrics[] = [];
+  for (const n of p.allNodes()) {
+    if (ran[n.fullLabel]) steps.push(ran[n.fullLabel]);
+    else if (!n.parent && n.outputs.size > 0 && [...n.outputs.values()].every((pc) => cached.has(pc.id))) {
+      const sum = (ids: string[]) => ids.reduce((a, id) => a + (cached.get(id) ?? counts.get(id) ?? 0), 0);
+      steps.push({ label: n.fullLabel, elementsIn: sum(n.inputs.map((pc) => pc.id)), elementsOut: sum([...n.outputs.values()].map((pc) => pc.id)), millis: 0, cached: true });
+    }
+  }
+  return new PipelineResult(result.state, steps, result.error, result.millis);
+}
+
 function isSinkOutput(pc: PCollection<unknown>): boolean {
   const writes = (n: TransformNode): boolean => (n.primitive?.kind === "Write" && !n.composite) || n.children.some(writes);
   return writes(pc.producer);
 }
 
-/** Shows a run's progress once it has taken a second, updating one output in place. */
+/**
+ * Shows a run's progress, updating one output in place: from the start for a whole run in
+ * a notebook (so it always ends as a summary), else once the run has taken a second.
+ */
 class ProgressDisplay {
   private id: string | null = null;
-  private last: ProgressSnapshot | null = null;
-  constructor(private readonly pipeline: Pipeline) {}
+  private last: ProgressSnapshot = { counts: new Map(), millis: new Map(), done: new Set(), elapsedMillis: 0 };
+
+  constructor(private readonly pipeline: Pipeline, private readonly facts: ProgressFacts, private readonly always: boolean) {
+    if (always) this.show("RUNNING");
+  }
 
   update(snap: ProgressSnapshot): void {
     this.last = snap;
-    if (snap.elapsedMillis < PROGRESS_AFTER_MS) return;
-    const first = this.id === null;
-    if (first) this.id = newDisplayId();
-    displayBundle(progressBundle(progressPayload(this.pipeline, snap, "RUNNING")), { id: this.id!, update: !first });
+    if (this.always || snap.elapsedMillis >= PROGRESS_AFTER_MS) this.show("RUNNING");
   }
 
-  finish(state: "DONE" | "FAILED" | "CANCELLED"): void {
-    if (this.id === null || this.last === null) return;
-    displayBundle(progressBundle(progressPayload(this.pipeline, this.last, state)), { id: this.id, update: true });
+  /** Ends the display as a summary; a failed or cancelled run passes the executor's last snapshot. */
+  finish(state: "DONE" | "FAILED" | "CANCELLED", final?: ProgressSnapshot, failed: string | null = null): void {
+    if (this.id === null) return;
+    if (final) this.last = final;
+    this.show(state, failed);
+  }
+
+  private show(state: ProgressPayload["state"], failed: string | null = null): void {
+    const first = this.id === null;
+    if (first) this.id = newDisplayId();
+    displayBundle(progressBundle(progressPayload(this.pipeline, this.last, state, { ...this.facts, failed })), { id: this.id!, update: !first });
   }
 }
 

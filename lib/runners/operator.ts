@@ -3,7 +3,7 @@
  * registered by primitive kind, so a runner dispatches through the registry rather than
  * on classes, and a new kind needs only a new factory.
  */
-import { error } from "../errors";
+import { PipelineError, error } from "../errors";
 import type { PipelineOptions } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import type { PrimitiveKind } from "../pipeline/transform";
@@ -72,4 +72,9 @@ export function createOperator(ctx: OperatorContext): Operator {
   const factory = registry.get(ctx.exec.spec.kind);
   if (!factory) error(`This runner cannot execute ${ctx.exec.spec.kind}`, { label: ctx.exec.node.fullLabel });
   return factory(ctx);
+}
+
+/** The error a cancelled run (a kernel interrupt) rejects with. */
+export function cancelledError(): PipelineError {
+  return new PipelineError("The pipeline was cancelled", { hint: "run the cell again when you are ready." });
 }

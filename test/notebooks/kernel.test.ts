@@ -23,7 +23,22 @@ test("in a real tslab kernel: interrupt stops a pipeline, the kernel lives on, s
   assert.equal(seen.import, "ok");
   assert.equal(seen.interrupted.status, "error", "the interrupted cell fails");
   assert.ok(seen.interrupted.seconds < 10, `interrupt took ${seen.interrupted.seconds}s`);
+  assert.equal(seen.interrupted.stderr, "Interrupted: the pipeline stopped; the steps that finished stay cached.\n", "one calm line, no stack trace");
   assert.equal(seen.alive, true, "the kernel is alive after the interrupt");
+  // An interrupted p.run(): its summary says which steps finished and which were cancelled.
+  const ir = seen.interrupted_run;
+  assert.equal(ir.status, "error");
+  assert.ok(ir.seconds < 10, `the interrupted run took ${ir.seconds}s to stop`);
+  assert.equal(ir.stderr, "Interrupted: the pipeline stopped; the steps that finished stay cached.\n");
+  assert.doesNotMatch(ir.stderr, /\n\s+at |executor\.js|Interrupted asynchronously/);
+  const summary = ir.progress[ir.progress.length - 1];
+  assert.equal(ir.progress[0].type, "display_data", "a run shows its summary from the start");
+  assert.equal(summary.display_id, ir.progress[0].display_id);
+  assert.equal(summary.payload.state, "CANCELLED", "the summary arrives before the cell ends");
+  assert.deepEqual(summary.payload.steps.map((st: { label: string; status: string }) => [st.label, st.status]), [["Create", "done"], ["Key", "done"], ["Group", "cancelled"], ["Slow sums", "cancelled"]]);
+  assert.match(summary.text, /^pi: interrupted after [\d.]+ s; 2 steps finished \(kept in the cache\), 2 cancelled/);
+  assert.equal(seen.after_interrupted_run.status, "ok", seen.after_interrupted_run.stderr);
+  assert.equal(seen.after_interrupted_run.stdout.trim(), "key calls: 200000", "the finished step is served from the cache, not recomputed");
   assert.equal(seen.after.status, "ok");
   assert.equal(seen.after.stdout.trim(), "2", "the next cell works");
   const msgs = seen.progress.messages as { type: string; mimes: string[]; display_id: string | null; state: string | null }[];

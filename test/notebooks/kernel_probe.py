@@ -23,6 +23,18 @@ kc.wait_for_ready(timeout=60)
 seen = {}
 
 
+def stream_text(msgs, name):
+    return "".join(m["content"].get("text", "") for m in msgs if m["type"] == "stream" and m["content"].get("name") == name)
+
+
+def progress_of(msgs):
+    return [
+        {"type": m["type"], "display_id": m["content"].get("transient", {}).get("display_id"),
+         "payload": m["content"]["data"]["application/vnd.beamlab.progress.v1+json"], "text": m["content"]["data"].get("text/plain")}
+        for m in msgs if m["type"] in ("display_data", "update_display_data") and "application/vnd.beamlab.progress.v1+json" in m["content"].get("data", {})
+    ]
+
+
 def run(code, timeout=120, interrupt_after=None):
     msg_id = kc.execute(code)
     msgs = []
@@ -57,11 +69,28 @@ const slow = p.apply("Create", beam.Create(Array.from({ length: 400000 }, (_, i)
 await beam.show(slow, { n: 5 });
 """
     status, msgs, took = run(slow, interrupt_after=2.5)
-    seen["interrupted"] = {"status": status, "seconds": took, "types": [m["type"] for m in msgs]}
+    seen["interrupted"] = {"status": status, "seconds": took, "types": [m["type"] for m in msgs], "stderr": stream_text(msgs, "stderr")}
     time.sleep(0.5)
     status, msgs, _ = run("const two: number = 1 + 1; console.log(two);")
     seen["alive"] = km.is_alive()
     seen["after"] = {"status": status, "stdout": "".join(m["content"].get("text", "") for m in msgs if m["type"] == "stream")}
+    # A whole run interrupted while its last steps run: the steps before the GroupByKey have finished.
+    time.sleep(0.5)
+    run_code = """
+let keyCalls = 0;
+const pi = new beam.Pipeline();
+const keyed = pi.apply("Create", beam.Create(Array.from({ length: 200000 }, (_, i) => i)))
+  .apply("Key", beam.Map((n: number): [number, number] => { keyCalls++; return [n % 1000, n]; }));
+const sums = keyed.apply("Group", beam.GroupByKey())
+  .apply("Slow sums", beam.Map(([k, vs]: [number, number[]]) => { let x = k; for (const v of vs) for (let i = 0; i < 20000; i++) x = (x * 31 + v + i) % 1000003; return x; }));
+"""
+    run(run_code)
+    time.sleep(0.3)
+    status, msgs, took = run("await pi.run();", interrupt_after=3)
+    seen["interrupted_run"] = {"status": status, "seconds": took, "stderr": stream_text(msgs, "stderr"), "progress": progress_of(msgs)}
+    time.sleep(0.5)
+    status, msgs, _ = run("await beam.show(keyed, { n: 2 });\nconsole.log(`key calls: ${keyCalls}`);")
+    seen["after_interrupted_run"] = {"status": status, "stdout": stream_text(msgs, "stdout"), "stderr": stream_text(msgs, "stderr"), "progress": progress_of(msgs)}
     progress = """
 const p2 = new beam.Pipeline();
 const medium = p2.apply("Create", beam.Create(Array.from({ length: 150000 }, (_, i) => i)))

@@ -1,10 +1,24 @@
-/** Renderer of run progress: one row per step with element counts and time. */
+/**
+ * Renderer of a run's progress and summary: one row per top-level step with element
+ * counts, time and what became of it (computed, cached, running, cancelled, failed).
+ */
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
-import { PROGRESS_MIME } from "../../../lib/display/protocol";
+import { PROGRESS_MIME, type StepStatus } from "../../../lib/display/protocol";
+import { progressHeadline, statusOf, statusText } from "../../../lib/display/progress-text";
 import { h } from "../dom";
 import { asProgressPayload } from "../model/payloads";
 import { formatCount } from "../model/table-model";
+
+/** A glyph that repeats the status word, never replaces it (the word is what is read out). */
+const STATUS_GLYPH: Record<StepStatus, string> = {
+  done: "✓",
+  cached: "◆",
+  running: "…",
+  waiting: "·",
+  cancelled: "■",
+  failed: "✕",
+};
 
 export class ProgressView extends Widget implements IRenderMime.IRenderer {
   constructor() {
@@ -19,36 +33,41 @@ export class ProgressView extends Widget implements IRenderMime.IRenderer {
       this.node.textContent = "This progress output was written by a different beamlab version.";
       return;
     }
-    const head = h("div", "bl-Progress-head");
-    head.append(
-      h("span", "bl-Table-title", p.pipeline?.name ?? "pipeline"),
-      h("span", `bl-Progress-state bl-mod-${p.state.toLowerCase()}`, p.state),
-      h("span", "bl-Table-count", `${(p.elapsedMillis / 1000).toFixed(2)} s`),
-    );
+    this.node.dataset.state = p.state.toLowerCase();
+    const head = h("div", `bl-Progress-head bl-mod-${p.state.toLowerCase()}`, progressHeadline(p));
+    head.setAttribute("role", "status");
     const table = h("table", "bl-Progress-table");
     const thead = h("thead");
     const tr = h("tr");
-    for (const c of ["Step", "In", "Out", "ms", ""]) {
-      const th = h("th", undefined, c);
+    for (const [c, cls] of [["Step", ""], ["In", "bl-num"], ["Out", "bl-num"], ["Time", "bl-num"], ["", ""]]) {
+      const th = h("th", cls || undefined, c);
       th.scope = "col";
       tr.append(th);
     }
     thead.append(tr);
     const tbody = h("tbody");
     for (const s of p.steps) {
-      const row = h("tr");
+      const status = statusOf(s, p.state);
+      const row = h("tr", `bl-Progress-step bl-mod-${status}`);
+      const badge = h("td", "bl-Progress-status");
+      badge.append(h("span", "bl-Progress-glyph", STATUS_GLYPH[status]), h("span", undefined, statusText(status, p.state)));
+      badge.firstElementChild!.setAttribute("aria-hidden", "true");
       row.append(
         h("td", "bl-Progress-label", s.label),
         h("td", "bl-num", formatCount(s.elementsIn ?? 0)),
         h("td", "bl-num", formatCount(s.elementsOut ?? 0)),
-        h("td", "bl-num", formatCount(s.millis ?? 0)),
-        h("td", undefined, s.done ? "✓" : "…"),
+        h("td", "bl-num", status === "cached" ? "—" : formatMillis(s.millis ?? 0)),
+        badge,
       );
       tbody.append(row);
     }
     table.append(thead, tbody);
     this.node.append(head, table);
   }
+}
+
+function formatMillis(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${formatCount(ms)} ms`;
 }
 
 export const progressRendererFactory: IRenderMime.IRendererFactory = {

@@ -5,7 +5,10 @@
  */
 import { PipelineError } from "../../errors";
 import { DoFn, FunctionDoFn, TaggedOutputValue, isPromise } from "../../transforms/dofn";
-import type { Operator, OperatorContext, OutputPort } from "../operator";
+import { cancelledError, type Operator, type OperatorContext, type OutputPort } from "../operator";
+
+/** A long batch lets signals (a kernel interrupt) in this often, and stops if the run was cancelled. */
+const YIELD_EVERY_MS = 100;
 
 type Spec = Extract<OperatorContext["exec"]["spec"], { kind: "ParDo" }>;
 
@@ -18,6 +21,7 @@ export class ParDoOperator implements Operator {
   private readonly hasTags: boolean;
   private inBundle = false;
   protected sides: unknown[] = [];
+  private lastYield = performance.now();
 
   constructor(protected readonly ctx: OperatorContext) {
     const spec = ctx.exec.spec as Spec;
@@ -41,24 +45,29 @@ export class ParDoOperator implements Operator {
     const out: unknown[] = [];
     const byTag = this.hasTags ? new Map<string, unknown[]>() : null;
     const fn = this.fn;
-    if (fn instanceof FunctionDoFn && !this.hasTags && this.sides.length === 0) await this.runFunction(fn, batch, out);
-    else {
-      for (let i = 0; i < batch.length; i++) {
-        const el = batch[i];
-        let r: unknown;
-        try {
-          r = fn.process(el, ...this.sides);
-          if (isPromise(r)) r = await r;
-        } catch (e) {
-          throw this.failure(e, el);
-        }
-        if (r !== undefined && r !== null) {
-          const pending = this.collect(r, el, out, byTag);
-          if (pending) await pending;
+    try {
+      if (fn instanceof FunctionDoFn && !this.hasTags && this.sides.length === 0) await this.runFunction(fn, batch, out);
+      else {
+        for (let i = 0; i < batch.length; i++) {
+          if ((i & 7) === 7 && performance.now() - this.lastYield > YIELD_EVERY_MS) await this.pause();
+          const el = batch[i];
+          let r: unknown;
+          try {
+            r = fn.process(el, ...this.sides);
+            if (isPromise(r)) r = await r;
+          } catch (e) {
+            throw this.failure(e, el);
+          }
+          if (r !== undefined && r !== null) {
+            const pending = this.collect(r, el, out, byTag);
+            if (pending) await pending;
+          }
         }
       }
+    } finally {
+      // Also when the batch fails or is cancelled: the summary shows where the time went.
+      this.ctx.stats.millis += performance.now() - t0;
     }
-    this.ctx.stats.millis += performance.now() - t0;
     await this.flush(out, byTag);
   }
 
@@ -66,6 +75,7 @@ export class ParDoOperator implements Operator {
     const f = fn.fn;
     const kind = fn.elementKind;
     for (let i = 0; i < batch.length; i++) {
+      if ((i & 7) === 7 && performance.now() - this.lastYield > YIELD_EVERY_MS) await this.pause();
       const el = batch[i];
       let r: unknown;
       try {
@@ -83,6 +93,13 @@ export class ParDoOperator implements Operator {
         if (pending) await pending;
       }
     }
+  }
+
+  /** Lets a kernel interrupt (SIGINT) in during a long batch; stops if it cancelled the run. */
+  private async pause(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.lastYield = performance.now();
+    if (this.ctx.signal.aborted) throw cancelledError();
   }
 
   /** Adds everything in a process() result to the outputs; a promise only for async iterables. */
