@@ -9,6 +9,7 @@ import type { Pipeline } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import type { TransformNode } from "../pipeline/transform";
 import type { RunState } from "../runners/interactive";
+import { imageMarkdown, withAltText } from "./alt-text";
 import { escapeHtml } from "./html";
 import { GRAPH_MIME, PROTOCOL_VERSION, type GraphEdge, type GraphNode, type GraphNodeState, type GraphPayload } from "./protocol";
 
@@ -264,7 +265,7 @@ export function graphSvg(payload: GraphPayload): string {
   const defs = `<defs><marker id="${id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#666"/></marker></defs>`;
   const w = Math.ceil(width);
   const h = Math.ceil(height);
-  return `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeHtml(`Pipeline ${payload.pipeline.name}`)}">${defs}${parts.join("")}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${defs}${parts.join("")}</svg>`;
 }
 
 /** A text outline of the top-level graph (composites folded), with counts and failures. */
@@ -287,8 +288,18 @@ export function graphText(payload: GraphPayload): string {
   return lines.join("\n");
 }
 
+/** A one-sentence description of the graph, for the alt text of its static picture. */
+export function graphAltText(payload: GraphPayload): string {
+  const steps = topLevel(payload).nodes.filter((t) => t.node.kind === "transform").map((t) => t.node.label);
+  const list = steps.length > 8 ? `${steps.slice(0, 8).join(", ")} and ${steps.length - 8} more` : steps.join(", ");
+  return `Pipeline graph of ${payload.pipeline.name}: ${steps.length} ${steps.length === 1 ? "step" : "steps"}${list ? ` (${list})` : ""}.`;
+}
+
 /** The display bundle of a pipeline graph. */
 export function graphBundle(p: Pipeline, facts: GraphFacts = {}): Record<string, unknown> {
   const payload = graphPayload(p, facts);
-  return { [GRAPH_MIME]: payload, "image/svg+xml": graphSvg(payload), "text/plain": graphText(payload) };
+  const alt = graphAltText(payload);
+  const svg = withAltText(graphSvg(payload), alt);
+  // The markdown image is what exported HTML shows (with its alt text); JupyterLab prefers our renderer.
+  return { [GRAPH_MIME]: payload, "image/svg+xml": svg, "text/markdown": imageMarkdown(svg, alt), "text/plain": graphText(payload) };
 }

@@ -203,9 +203,13 @@ export class InteractiveRunner implements CollectingRunner {
     }
   }
 
-  /** Drops the caches of a re-applied or removed transform's outputs and of everything downstream. */
+  /** Drops the caches of a re-applied or removed transform's outputs and of everything downstream; tells followers. */
   private onChange(change: GraphChange): void {
-    if (change.type === "applied") return;
+    if (change.type === "applied") {
+      // Nothing cached is stale, but a live graph should show the new step now.
+      this.emitState();
+      return;
+    }
     const stale = new Set<string>(change.type === "removed" ? change.pcollections.map((pc) => pc.id) : [...change.kept, ...change.orphaned].map((pc) => pc.id));
     let grew = true;
     while (grew) {

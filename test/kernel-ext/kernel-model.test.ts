@@ -45,7 +45,8 @@ class FakeSession {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Scaled up: CI runs these beside other test files on two busy cores.
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms * 4));
 
 const graph: GraphPayload = {
   version: 1,
@@ -192,7 +193,7 @@ test("a cell that ends while an inspect is out gets its own look afterwards", as
   m.active = true;
   await sleep(30);
   s.kernel.requests.length = 0;
-  s.kernel.delay = 50;
+  s.kernel.delay = 200;
   s.runCell("a", [{ "text/plain": "1" }]);
   await sleep(20); // the inspect for "a" is out now
   assert.equal(s.kernel.requests.length, 1);
