@@ -430,9 +430,10 @@ if (SKIP_VENV) {
           venvKey(),
           // Files the build itself writes (hatch's _version.py, tsc's buildinfo) are not inputs.
           treeSignature(extDir, (p) => !p.endsWith(".tsbuildinfo") && !p.includes(".egg-info") && !p.endsWith("_version.py"), generated),
-          // The extension compiles the wire format, the filter language and the value
-          // previews in (kernel-ext/src imports them), so a change to them must rebuild it too.
-          ...["protocol.ts", "filter.ts", "preview.ts"].map((f) => fileHash(path.join(ROOT, "lib", "display", f))),
+          // The extension compiles the browser-safe modules of lib/display in (the wire
+          // format, the filter language, previews, the graph view, ...): a change there
+          // must rebuild it too. All of lib/display, so a new shared module is never missed.
+          treeSignature(path.join(ROOT, "lib", "display"), (p) => p.endsWith(".ts")),
         ),
       run() {
         sh(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "./kernel-ext"]);

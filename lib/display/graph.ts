@@ -10,6 +10,7 @@ import type { PCollection } from "../pipeline/pvalue";
 import type { TransformNode } from "../pipeline/transform";
 import type { RunState } from "../runners/interactive";
 import { imageMarkdown, withAltText } from "./alt-text";
+import { visibleGraph, type Visible } from "./graph-view";
 import { escapeHtml } from "./html";
 import { GRAPH_MIME, PROTOCOL_VERSION, type GraphEdge, type GraphNode, type GraphNodeState, type GraphPayload } from "./protocol";
 
@@ -146,52 +147,13 @@ export function elementsText(n: number): string {
 }
 
 /** A node of the top-level view: composites collapsed, with their number of steps. */
-interface TopNode {
-  node: GraphNode;
-  /** Transforms inside a collapsed composite (0 for anything else). */
-  steps: number;
-  /** State of the node, or of the most telling step inside a collapsed composite. */
-  state: GraphNodeState | undefined;
-  message: string | null;
-}
-
-/**
- * The top-level view of a payload: every node inside a composite is folded into its
- * outermost composite, edges follow (inner edges disappear, duplicates merge).
- */
-function topLevel(payload: GraphPayload): { nodes: TopNode[]; edges: GraphEdge[] } {
-  const byId = new Map(payload.nodes.map((n) => [n.id, n]));
-  const top = (id: string): string => {
-    let n = byId.get(id);
-    while (n?.parent && byId.has(n.parent)) n = byId.get(n.parent);
-    return n?.id ?? id;
-  };
-  const nodes = new Map<string, TopNode>();
-  for (const n of payload.nodes) if (top(n.id) === n.id) nodes.set(n.id, { node: n, steps: 0, state: n.state, message: n.message ?? null });
-  for (const n of payload.nodes) {
-    const t = nodes.get(top(n.id));
-    if (!t || t.node === n || n.kind !== "transform") continue;
-    if (!payload.nodes.some((c) => c.parent === n.id)) t.steps++;
-    if (n.state === "failed") [t.state, t.message] = ["failed", n.message ?? null];
-    else if (n.state === "running" && t.state !== "failed") t.state = "running";
-  }
-  const edges = new Map<string, GraphEdge>();
-  for (const e of payload.edges) {
-    const from = top(e.from);
-    const to = top(e.to);
-    if (from === to || !nodes.has(from) || !nodes.has(to)) continue;
-    const key = `${from}>${to}>${e.kind}`;
-    if (!edges.has(key)) edges.set(key, { ...e, from, to });
-  }
-  return { nodes: [...nodes.values()], edges: [...edges.values()] };
-}
 
 const CHAR = 7;
 const PAD = 20;
 const FONT = "font-family=\"sans-serif\"";
 
 /** The two text lines of a node in the static SVG. */
-function svgLines(t: TopNode): [string, string] {
+function svgLines(t: Visible["nodes"][number]): [string, string] {
   const n = t.node;
   if (n.kind === "transform") {
     const detail = t.state === "failed" ? "failed" : t.state === "running" ? "running…" : t.steps > 0 ? `composite · ${t.steps} steps` : (n.primitive ?? "");
@@ -211,7 +173,7 @@ function svgLines(t: TopNode): [string, string] {
  * are unique per graph so several inlined graphs do not share an arrowhead.
  */
 export function graphSvg(payload: GraphPayload): string {
-  const view = topLevel(payload);
+  const view = visibleGraph(payload);
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 36, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
@@ -270,7 +232,7 @@ export function graphSvg(payload: GraphPayload): string {
 
 /** A text outline of the top-level graph (composites folded), with counts and failures. */
 export function graphText(payload: GraphPayload): string {
-  const view = topLevel(payload);
+  const view = visibleGraph(payload);
   const byId = new Map(view.nodes.map((t) => [t.node.id, t.node]));
   const name = (n: GraphNode | undefined) => `${n?.varName ?? n?.label}`;
   const lines = [`Pipeline ${payload.pipeline.name}`];
@@ -290,7 +252,7 @@ export function graphText(payload: GraphPayload): string {
 
 /** A one-sentence description of the graph, for the alt text of its static picture. */
 export function graphAltText(payload: GraphPayload): string {
-  const steps = topLevel(payload).nodes.filter((t) => t.node.kind === "transform").map((t) => t.node.label);
+  const steps = visibleGraph(payload).nodes.filter((t) => t.node.kind === "transform").map((t) => t.node.label);
   const list = steps.length > 8 ? `${steps.slice(0, 8).join(", ")} and ${steps.length - 8} more` : steps.join(", ");
   return `Pipeline graph of ${payload.pipeline.name}: ${steps.length} ${steps.length === 1 ? "step" : "steps"}${list ? ` (${list})` : ""}.`;
 }

@@ -1,19 +1,11 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import * as beam from "../../lib";
+import { counted } from "../unit/helpers";
 import { PCOLLECTION_MIME, GRAPH_MIME, type PCollectionPayload, type GraphPayload } from "../../lib/display/protocol";
 import { bundleOf } from "../../lib/interactive/show";
 import { inspectPipelines, pageOf } from "../../lib/interactive/kernel-api";
 
-/** A Map whose calls are counted, to prove what a show recomputes. */
-function counted<I, O>(fn: (x: I) => O) {
-  const c = { calls: 0 };
-  const t = beam.Map((x: I) => {
-    c.calls++;
-    return fn(x);
-  });
-  return { c, t };
-}
 
 test("show computes only what a PCollection needs and reuses caches downstream", async () => {
   const p = new beam.Pipeline({ runner: "interactive" });

@@ -1,17 +1,9 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import * as beam from "../../lib";
+import { counted } from "../unit/helpers";
 import type { GraphChange } from "../../lib/pipeline/pipeline";
 
-/** A Map whose calls are counted, to prove what is recomputed. */
-function counted<I, O>(fn: (x: I) => O) {
-  const c = { calls: 0 };
-  const t = beam.Map((x: I) => {
-    c.calls++;
-    return fn(x);
-  });
-  return { c, t };
-}
 
 interface Row {
   name: string;

@@ -1,20 +1,13 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import * as beam from "../../lib";
+import { counted } from "../unit/helpers";
 import { cancelAll } from "../../lib/runners/interactive";
 import { resolveRunner } from "../../lib/runners/registry";
 import { runPlan } from "../../lib/runners/direct";
 import type { PartialOutcome, ProgressSnapshot } from "../../lib/runners/executor";
 import { progressBundle, progressPayload } from "../../lib/display/progress";
 
-function counted<I, O>(fn: (x: I) => O) {
-  const c = { calls: 0 };
-  const t = beam.Map((x: I) => {
-    c.calls++;
-    return fn(x);
-  });
-  return { c, t };
-}
 
 test("metrics of an interactive run include the steps served from the cache, marked cached", async () => {
   const p = new beam.Pipeline({ runner: "interactive" });

@@ -12,7 +12,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import * as beam from "../../lib";
 import { bundleOf } from "../../lib/interactive/show";
 import { HOSTILE } from "./fixtures";
-import { ARTIFACTS, REPO, errorOutputs, inApp, launchBrowser, openLab, runNewCell, screenshot, startLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, runNewCell, screenshot, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
 
 const NOTEBOOK = "charts.ipynb";
 const notebook = {
@@ -28,13 +28,8 @@ let page: Page;
 const dialogs: string[] = [];
 
 before(async () => {
-  lab = await startLab({
-    parentDir: ARTIFACTS, // inside the repo: `import "beamlab"` resolves
-    exposeApp: true,
-    notebooksDir: join(ARTIFACTS, "no-such-dir"), // nothing but our notebook
-    extraFiles: { [NOTEBOOK]: JSON.stringify(notebook) },
-    env: { PATH: `${join(REPO, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, JUPYTER_PATH: join(REPO, ".venv", "share", "jupyter") },
-  });
+  // Nothing but our notebook.
+  lab = await startKernelLab({ notebooksDir: join(ARTIFACTS, "no-such-dir"), extraFiles: { [NOTEBOOK]: JSON.stringify(notebook) } });
   browser = await launchBrowser();
   page = await watchedPage(browser, dialogs);
 });

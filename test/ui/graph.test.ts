@@ -8,12 +8,10 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { ARTIFACTS, REPO, errorOutputs, inApp, launchBrowser, openLab, runNewCell, startLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, runNewCell, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
 
 // Runs in the page (page.evaluate); declared here for the type checker only.
 declare function getComputedStyle(el: unknown): { [k: string]: string } & { getPropertyValue(name: string): string };
@@ -21,33 +19,19 @@ declare function getComputedStyle(el: unknown): { [k: string]: string } & { getP
 let lab: Lab;
 let browser: Browser;
 let page: Page;
-let whDir: string;
 const dialogs: string[] = [];
 
 /** Text smaller than this many CSS pixels on screen is not readable on a projector. */
 const MIN_TEXT_PX = 7.5;
 
 before(async () => {
-  // A private warehouse with the college staging tables (what 02-ingest would load).
-  whDir = mkdtempSync(join(tmpdir(), "beamlab-ui-graph-wh-"));
-  const warehouse = join(whDir, "warehouse.duckdb");
-  execFileSync(process.execPath, [join(REPO, "dist", "datasets", "load.js"), "--warehouse", warehouse], { cwd: REPO, stdio: "pipe" });
-  lab = await startLab({
-    parentDir: ARTIFACTS, // inside the repo: `import "beamlab"` resolves from the notebooks
-    exposeApp: true,
-    env: {
-      PATH: `${join(REPO, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
-      JUPYTER_PATH: join(REPO, ".venv", "share", "jupyter"),
-      BEAMLAB_WAREHOUSE: warehouse,
-    },
-  });
+  lab = await startKernelLab({ warehouse: true });
   browser = await launchBrowser();
   page = await watchedPage(browser, dialogs, 1400);
 });
 
 after(async () => {
   await stopAll();
-  if (whDir) rmSync(whDir, { recursive: true, force: true });
 });
 
 /** Opens a notebook (in a new tab of the same lab) and waits for its kernel. */

@@ -177,6 +177,39 @@ export async function startLab(
   }
 }
 
+/**
+ * A lab whose notebooks run beamlab on a live tslab kernel: the temp copy sits inside the
+ * repo (so `import "beamlab"` resolves), the kernel comes from .venv, `window.jupyterapp`
+ * is exposed, and with `warehouse` the kernels get a private warehouse loaded with the
+ * college staging tables (what 02-ingest would load), removed when the lab stops.
+ */
+export async function startKernelLab(
+  options: Omit<Parameters<typeof startLab>[0] & object, "parentDir" | "exposeApp"> & { warehouse?: boolean } = {},
+): Promise<Lab> {
+  const { warehouse, env, ...rest } = options;
+  const whDir = warehouse ? mkdtempSync(join(tmpdir(), "beamlab-ui-wh-")) : null;
+  const whFile = whDir ? join(whDir, "warehouse.duckdb") : null;
+  if (whFile) await execFileP(process.execPath, [join(REPO, "dist", "datasets", "load.js"), "--warehouse", whFile], { cwd: REPO });
+  const lab = await startLab({
+    ...rest,
+    parentDir: ARTIFACTS,
+    exposeApp: true,
+    env: {
+      PATH: `${join(REPO, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
+      JUPYTER_PATH: join(REPO, ".venv", "share", "jupyter"),
+      ...(whFile ? { BEAMLAB_WAREHOUSE: whFile } : {}),
+      ...(env ?? {}),
+    },
+  });
+  if (!whDir) return lab;
+  const stop = lab.stop;
+  lab.stop = async () => {
+    await stop();
+    rmSync(whDir, { recursive: true, force: true });
+  };
+  return lab;
+}
+
 /** Launches headless Debian Chromium through playwright-core. */
 export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({

@@ -6,40 +6,25 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { ARTIFACTS, REPO, errorOutputs, inApp, launchBrowser, openLab, screenshot, startLab, stopAll, waitKernelIdle, watchedPage, type Lab } from "./helpers";
+import { errorOutputs, inApp, launchBrowser, openLab, screenshot, startKernelLab, stopAll, waitKernelIdle, watchedPage, type Lab } from "./helpers";
 
 const NOTEBOOK = "03-teacher.ipynb";
 let lab: Lab;
 let browser: Browser;
 let page: Page;
-let whDir: string;
 const dialogs: string[] = [];
 
 before(async () => {
-  whDir = mkdtempSync(join(tmpdir(), "beamlab-ui-wh-"));
-  const warehouse = join(whDir, "warehouse.duckdb");
-  execFileSync(process.execPath, [join(REPO, "dist", "datasets", "load.js"), "--warehouse", warehouse], { cwd: REPO, stdio: "pipe" });
-  lab = await startLab({
-    parentDir: ARTIFACTS, // inside the repo: node_modules/beamlab resolves from the notebooks
-    exposeApp: true,
-    env: {
-      PATH: `${join(REPO, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
-      JUPYTER_PATH: join(REPO, ".venv", "share", "jupyter"),
-      BEAMLAB_WAREHOUSE: warehouse,
-    },
-  });
+  lab = await startKernelLab({ warehouse: true });
   browser = await launchBrowser();
   page = await watchedPage(browser, dialogs, 1500);
 });
 
 after(async () => {
   await stopAll();
-  if (whDir) rmSync(whDir, { recursive: true, force: true });
 });
 
 const inspector = () => page.locator(".bl-Inspector");

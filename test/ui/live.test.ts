@@ -10,51 +10,23 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+
+import { existsSync } from "node:fs";
+
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { HOSTILE } from "./fixtures";
-import {
-  ARTIFACTS,
-  REPO,
-  errorOutputs as errorOutputsOf,
-  inApp as inAppOf,
-  launchBrowser,
-  openLab,
-  recordKernelFrames,
-  runNewCell as runNewCellOf,
-  screenshot,
-  startLab,
-  stopAll,
-  waitKernelIdle as waitIdleOf,
-  type Lab,
-  watchedPage,
-} from "./helpers";
+import { ARTIFACTS, errorOutputs as errorOutputsOf, inApp as inAppOf, launchBrowser, openLab, recordKernelFrames, runNewCell as runNewCellOf, screenshot, startKernelLab, stopAll, waitKernelIdle as waitIdleOf, type Lab, watchedPage } from "./helpers";
 
 const NOTEBOOK = "03-teacher.ipynb";
 let lab: Lab;
 let browser: Browser;
 let page: Page;
-let whDir: string;
 const dialogs: string[] = [];
 let frames: { sent: string[]; received: string[] };
 
 before(async () => {
-  // A private warehouse with the college staging tables (what 02-ingest would load).
-  whDir = mkdtempSync(join(tmpdir(), "beamlab-ui-wh-"));
-  const warehouse = join(whDir, "warehouse.duckdb");
-  execFileSync(process.execPath, [join(REPO, "dist", "datasets", "load.js"), "--warehouse", warehouse], { cwd: REPO, stdio: "pipe" });
-  lab = await startLab({
-    parentDir: ARTIFACTS, // inside the repo: node_modules/beamlab resolves from the notebooks
-    exposeApp: true,
-    env: {
-      PATH: `${join(REPO, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
-      JUPYTER_PATH: join(REPO, ".venv", "share", "jupyter"),
-      BEAMLAB_WAREHOUSE: warehouse,
-    },
-  });
+  lab = await startKernelLab({ warehouse: true });
   browser = await launchBrowser();
   page = await watchedPage(browser, dialogs, 1500);
   frames = recordKernelFrames(page);
@@ -62,7 +34,6 @@ before(async () => {
 
 after(async () => {
   await stopAll();
-  if (whDir) rmSync(whDir, { recursive: true, force: true });
 });
 
 const inApp = <T>(fn: string): Promise<T> => inAppOf<T>(page, fn);

@@ -9,19 +9,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import {
-  ARTIFACTS,
-  REPO,
-  errorOutputs as errorOutputsOf,
-  inApp as inAppOf,
-  launchBrowser,
-  openLab,
-  startLab,
-  stopAll,
-  waitKernelIdle as waitIdleOf,
-  type Lab,
-  watchedPage,
-} from "./helpers";
+import { ARTIFACTS, errorOutputs as errorOutputsOf, inApp as inAppOf, launchBrowser, openLab, startKernelLab, stopAll, waitKernelIdle as waitIdleOf, type Lab, watchedPage } from "./helpers";
 
 const NOTEBOOK = "edit-by-cell.ipynb";
 const CELLS = [
@@ -52,13 +40,7 @@ function notebook(): string {
 }
 
 before(async () => {
-  lab = await startLab({
-    parentDir: ARTIFACTS, // inside the repo: node_modules/beamlab resolves from the notebook
-    notebooksDir: join(ARTIFACTS, "no-such-dir"),
-    extraFiles: { [NOTEBOOK]: notebook() },
-    exposeApp: true,
-    env: { PATH: `${join(REPO, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, JUPYTER_PATH: join(REPO, ".venv", "share", "jupyter") },
-  });
+  lab = await startKernelLab({ notebooksDir: join(ARTIFACTS, "no-such-dir"), extraFiles: { [NOTEBOOK]: notebook() } });
   browser = await launchBrowser();
   page = await watchedPage(browser, dialogs, 1300);
 });

@@ -9,20 +9,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import {
-  ARTIFACTS,
-  REPO,
-  errorOutputs,
-  inApp,
-  launchBrowser,
-  openLab,
-  recordKernelFrames,
-  startLab,
-  stopAll,
-  waitKernelIdle,
-  type Lab,
-  watchedPage,
-} from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, recordKernelFrames, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
 
 const N = 300_000;
 const NOTEBOOK = "tables.ipynb";
@@ -66,12 +53,7 @@ const dialogs: string[] = [];
 let frames: { sent: string[]; received: string[] };
 
 before(async () => {
-  lab = await startLab({
-    parentDir: ARTIFACTS, // inside the repo: node_modules/beamlab resolves from the notebook
-    exposeApp: true,
-    extraFiles: { [NOTEBOOK]: notebook() },
-    env: { PATH: `${join(REPO, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, JUPYTER_PATH: join(REPO, ".venv", "share", "jupyter") },
-  });
+  lab = await startKernelLab({ extraFiles: { [NOTEBOOK]: notebook() } });
   browser = await launchBrowser();
   page = await watchedPage(browser, dialogs, 1400);
   frames = recordKernelFrames(page);

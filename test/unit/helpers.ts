@@ -63,3 +63,13 @@ export async function runFails(p: beam.Pipeline): Promise<beam.PipelineError> {
   }
   throw new Error("expected the pipeline to fail, but it succeeded");
 }
+
+/** A Map whose calls are counted, to prove what a run or show recomputes. */
+export function counted<I, O>(fn: (x: I) => O): { c: { calls: number }; t: ReturnType<typeof beam.Map<I, O>> } {
+  const c = { calls: 0 };
+  const t = beam.Map((x: I) => {
+    c.calls++;
+    return fn(x);
+  });
+  return { c, t };
+}

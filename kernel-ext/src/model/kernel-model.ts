@@ -232,17 +232,7 @@ export class KernelModel {
    * when there is no kernel, it stays busy, or the kernel answers `ok: false`.
    */
   requestPage(req: PageRequest): Promise<PCollectionPayload> {
-    const run = async (): Promise<PCollectionPayload> => {
-      await this.waitUntilIdle();
-      const reply = await this.send(pageCode(req));
-      if (!reply) throw new Error("The kernel did not answer (is the beamlab library imported in this kernel?)");
-      if (!reply.ok) throw new Error(reply.error);
-      if (reply.kind !== "page") throw new Error("Unexpected reply from the kernel");
-      return this.withVarName(reply.page);
-    };
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => undefined);
-    return p;
+    return this.request(pageCode(req), "page", (reply) => this.withVarName(reply.page));
   }
 
   /**
@@ -250,18 +240,24 @@ export class KernelModel {
    * kernel over all of its elements. Queued and waited for like {@link requestPage}.
    */
   requestQuery(req: QueryRequest): Promise<QueryReply> {
-    const run = async (): Promise<QueryReply> => {
+    return this.request(queryCode(req), "query", (reply) => ({ ...reply, page: this.withVarName(reply.page) }));
+  }
+
+  /** One queued request whose reply must be an ok reply of `kind`; anything else rejects readably. */
+  private request<K extends "page" | "query", T>(code: string, kind: K, take: (reply: Extract<ReplyPayload, { ok: true; kind: K }>) => T): Promise<T> {
+    const run = async (): Promise<T> => {
       await this.waitUntilIdle();
-      const reply = await this.send(queryCode(req));
+      const reply = await this.send(code);
       if (!reply) throw new Error("The kernel did not answer (is the beamlab library imported in this kernel?)");
       if (!reply.ok) throw new Error(reply.error);
-      if (reply.kind !== "query") throw new Error("Unexpected reply from the kernel");
-      return { ...reply, page: this.withVarName(reply.page) };
+      if (reply.kind !== kind) throw new Error("Unexpected reply from the kernel");
+      return take(reply as Extract<ReplyPayload, { ok: true; kind: K }>);
     };
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
     return p;
   }
+
 
   /**
    * A page with its PCollection's variable name: the kernel's page replies need not carry
