@@ -78,7 +78,8 @@ function runsWhole(pc: PCollection<unknown>): TransformNode | null {
 }
 
 /** True for the main output of a ParDo declared with `withOutputs(...)`. */
-function isTaggedParDoMain(pc: PCollection<unknown>): boolean {
+/** True for the main output of a ParDo declared `withOutputs(...)`: often nothing goes there. */
+export function isTaggedParDoMain(pc: PCollection<unknown>): boolean {
   const spec = pc.producer.primitive;
   return pc.tag === "main" && spec?.kind === "ParDo" && spec.tags.length > 0;
 }

@@ -176,6 +176,8 @@ export interface InspectorPCollection {
   label: string;
   varName: string | null;
   count: number | null;
+  /** Why the PCollection is empty when that is expected (as on graph nodes), else null/absent. */
+  note?: string | null;
 }
 
 export interface InspectorPipeline {

@@ -4,6 +4,7 @@
  * inside the reply payload.
  */
 import { displayBundle } from "../display/emit";
+import { NOTHING_EMITTED, isTaggedParDoMain } from "../display/graph";
 import { queryOf } from "./query";
 import { tablePayload } from "../display/table";
 import { KERNEL_GLOBAL, PROTOCOL_VERSION, REPLY_MIME, type InspectorPipeline, type PageRequest, type QueryRequest, type ReplyPayload } from "../display/protocol";
@@ -31,7 +32,13 @@ export function inspectPipelines(): InspectorPipeline[] {
       pipeline: { id: p.id, name: varName ?? p.name },
       subtitle: varName && varName !== p.name ? p.name : null,
       runner: resolveRunner(p).name,
-      pcollections: p.roots.flatMap((r) => [...r.outputs.values()]).map((pc) => ({ id: pc.id, label: pc.label, varName: names.get(pc.id) ?? null, count: counts.get(pc.id) ?? null })),
+      pcollections: p.roots.flatMap((r) => [...r.outputs.values()]).map((pc) => ({
+        id: pc.id,
+        label: pc.label,
+        varName: names.get(pc.id) ?? null,
+        count: counts.get(pc.id) ?? null,
+        note: counts.get(pc.id) === 0 && isTaggedParDoMain(pc) ? NOTHING_EMITTED : null,
+      })),
     };
   });
 }

@@ -41,3 +41,21 @@ test("pipelines reached through fields and arrays are listed; unnamed ones show 
   assert.equal(listed[0].pcollections[0].varName, "outs.words");
   assert.equal(listed[1].pcollections[0].varName, "parts[0]");
 });
+
+test("the main output of a ParDo with tagged outputs, empty after a run, carries the graph's note", async () => {
+  for (const k of Object.keys(locals)) delete locals[k];
+  class Split extends beam.DoFn<number, never> {
+    *process(n: number) {
+      yield beam.TaggedOutput(n % 2 ? "odd" : "even", n);
+    }
+  }
+  const p = new beam.Pipeline({ runner: "interactive" });
+  locals.p = p;
+  locals.parts = p.apply("Nums", beam.Create([1, 2, 3])).apply("Split", beam.ParDo(new Split()).withOutputs("odd", "even"));
+  await p.run();
+  const pcs = inspectPipelines()[0].pcollections;
+  const main = pcs.find((c) => c.label === "Split")!;
+  assert.equal(main.count, 0);
+  assert.match(main.note ?? "", /nothing emitted/);
+  assert.equal(pcs.find((c) => c.varName === "parts.odd")!.note, null);
+});

@@ -70,7 +70,7 @@ test("graph payloads on IOPub update known pipelines without any kernel request"
   s.runCell("cell-1", [{ [GRAPH_MIME]: graph, "image/svg+xml": "<svg/>" }]);
   await sleep(30);
   assert.equal(s.kernel.requests.length, 1, "a cell that showed a graph needs no inspect");
-  assert.deepEqual(m.pipelines[0].pcollections, [{ id: "c1", label: "Read", varName: "lines", count: 3 }]);
+  assert.deepEqual(m.pipelines[0].pcollections, [{ id: "c1", label: "Read", varName: "lines", count: 3, note: null }]);
   assert.equal(m.pipelines[0].subtitle, "wordcount", "what only the kernel says is kept");
   assert.ok(changes > 0);
   // A graph of a pipeline the model has never heard of: one look to learn the rest.

@@ -194,7 +194,7 @@ export class KernelModel {
       const pcollections = graph.nodes
         // PCollections inside composites are no notebook's variables.
         .filter((n) => n.kind === "pcollection" && !n.parent)
-        .map((n) => ({ id: n.id, label: n.fullLabel || n.label, varName: n.varName ?? null, count: n.count ?? null }));
+        .map((n) => ({ id: n.id, label: n.fullLabel || n.label, varName: n.varName ?? null, count: n.count ?? null, note: n.count === 0 ? (n.note ?? null) : null }));
       // A re-run cell built a new pipeline under the same variable: it takes the old one's place.
       const replaced = [...this.pipelinesById.values()].find((p) => p.pipeline.id !== graph.pipeline.id && p.pipeline.name === graph.pipeline.name);
       const base = prev ?? replaced;

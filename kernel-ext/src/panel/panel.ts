@@ -111,10 +111,12 @@ export class InspectorPanel extends Widget {
         const name = pc.varName || pc.label;
         li.append(
           h("span", "bl-Inspector-var", name),
-          h("span", "bl-Inspector-label", pc.varName ? pc.label : ""),
+          h("span", "bl-Inspector-label", pc.note ? "nothing emitted" : pc.varName ? pc.label : ""),
           h("span", "bl-Inspector-countCell", pc.count === null ? "–" : formatCount(pc.count)),
         );
-        li.title = `${p.pipeline.name} › ${pc.label}: click or press Enter to open its rows`;
+        li.title = `${p.pipeline.name} › ${pc.label}${pc.note ? ` (${pc.note})` : ""}: click or press Enter to open its rows`;
+        // Expected to be empty: faded, like its node in the graph, not an alarming 0.
+        if (pc.note) li.classList.add("bl-mod-faded");
         const open = () =>
           this.ctx.openPCollection({ pipeline: p.pipeline.id, pcollection: pc.id, label: `${name} (${p.pipeline.name})` }, m);
         li.addEventListener("click", open);
