@@ -46,11 +46,12 @@ function readSource(source: string): Notebook {
 /** The source notebook as the bundle keeps it: solutions in place, each cell marked with its id. */
 function markedSource(a: Assignment): Notebook {
   const nb = cloneJson(a.notebook);
+  const hidden = new Map(a.questions.flatMap((q) => q.tests.map((t) => [t.name, t.hidden] as const)));
   for (const c of a.cells) {
     const meta = { ...nb.cells[c.index].metadata };
     delete meta.beamlab;
     if (c.kind === "question") meta.beamlab = { question: c.question };
-    else if (c.kind === "test") meta.beamlab = { test: c.test, question: c.question, hidden: a.questions.find((q) => q.id === c.question)!.tests.find((t) => t.name === c.test)!.hidden };
+    else if (c.kind === "test") meta.beamlab = { test: c.test, question: c.question, hidden: hidden.get(c.test!) };
     else if (c.kind === "setup") meta.beamlab = { setup: true };
     nb.cells[c.index].metadata = meta;
   }

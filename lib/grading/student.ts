@@ -4,7 +4,7 @@
  * metadata so that grading finds it even after a student edits it. Pure.
  */
 import type { Assignment, Question } from "./authoring";
-import { cloneJson, splitLines, type Notebook, type NotebookCell } from "./notebook";
+import { cellText, cloneJson, splitLines, type Notebook, type NotebookCell } from "./notebook";
 
 /** What `metadata.beamlab` of a generated cell records. */
 export type CellMark = { question: string } | { test: string; question: string; hidden: false } | { setup: true };
@@ -63,7 +63,7 @@ export function studentNotebook(a: Assignment, name: string): Notebook {
   const tests = new Map(a.questions.flatMap((q) => q.tests.map((t) => [t.cell, t] as const)));
   const cells: NotebookCell[] = [];
   for (const c of a.cells) {
-    const text = Array.isArray(c.cell.source) ? c.cell.source.join("") : String(c.cell.source ?? "");
+    const text = cellText(c.cell);
     if (c.kind === "question") {
       const q = byCell.get(c.index)!;
       cells.push(cleared(c.cell, studentSource(q), { question: q.id }));
