@@ -25,6 +25,11 @@ Usage:
       own directory. Executed notebooks are saved in place, or into DIR with
       --out. Exits 1 and prints "notebook <path>, cell <n>: <ename>: <evalue>"
       for every failing cell.
+  beamlab assign <source.ipynb> --out DIR
+      From an assignment's source notebook (tagged //# question, //# test,
+      //# setup cells), write DIR/student/<name>.ipynb (solutions replaced by
+      stubs, hidden tests removed) and DIR/autograder/ (solutions, all tests,
+      hidden data). Exits 1 naming every problem when the source is invalid.
   beamlab help
       Show this help.
 
@@ -200,6 +205,12 @@ function cmdRun(argv) {
   runChild(python, args, { env: beamlabEnv(), cwd: process.cwd() });
 }
 
+function cmdAssign(argv) {
+  const lib = path.join(ROOT, "dist", "lib", "grading", "assign.js");
+  if (!fs.existsSync(lib)) die(`${path.relative(process.cwd(), lib) || lib} not found; run 'npm run bootstrap' first`);
+  process.exitCode = require(lib).assignCli(argv);
+}
+
 function main(argv) {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -207,6 +218,8 @@ function main(argv) {
       return cmdLab(rest);
     case "run":
       return cmdRun(rest);
+    case "assign":
+      return cmdAssign(rest);
     case undefined:
     case "help":
     case "-h":
