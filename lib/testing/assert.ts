@@ -55,8 +55,10 @@ export async function assertThat(actual: PCollection<unknown> | readonly unknown
   let elements: readonly unknown[];
   let subject: string;
   let actualIsTable = false;
+  let producer: string | undefined;
   if (actual instanceof PCollection) {
     subject = `PCollection "${label ?? actual.label}"`;
+    producer = actual.producer.fullLabel;
     elements = await elementsOf(actual);
   } else if (actual instanceof aq.ColumnTable) {
     subject = label ? `"${label}"` : "the table";
@@ -71,6 +73,6 @@ export async function assertThat(actual: PCollection<unknown> | readonly unknown
       hint: "pass the PCollection itself (the value returned by apply), not the result of p.run().",
     });
   }
-  const result = await matcher.match(elements, { actualIsTable, subject });
+  const result = await matcher.match(elements, { actualIsTable, subject, producer });
   if (!result.ok) throw new PipelineAssertionError(subject, matcher.name, result);
 }

@@ -14,6 +14,8 @@ export interface MatchContext {
   readonly actualIsTable: boolean;
   /** Names what is checked, for messages (`PCollection "Format dob"`). */
   readonly subject: string;
+  /** The label of the transform that produced the PCollection, when a PCollection is checked. */
+  readonly producer?: string;
 }
 
 /** What a matcher found. */
@@ -70,8 +72,8 @@ function multisetMatcher<T>(name: string, expected: Iterable<T> | aq.ColumnTable
         diff,
         message: `${ctx.subject} is not equal to the expected rows: ${formatDiff(diff, opts)}`,
         hint:
-          "compare the rows above with the step that produces them (changed fields show expected → actual); " +
-          "order does not matter, but each row must appear as many times as expected.",
+          `compare the rows above with what ${ctx.producer ? `"${ctx.producer}" and the steps before it do` : "produced them"} ` +
+          "(changed fields show expected → actual); order does not matter, but each row must appear as many times as expected.",
       };
     },
   };
@@ -156,7 +158,7 @@ export function isEmpty<T = unknown>(): Matcher<T> {
         ok: false,
         diff,
         message: `${ctx.subject} is not empty: ${formatDiff(diff)}`,
-        hint: "these rows should not be there: check the step that produces them.",
+        hint: `these rows should not be there: check ${ctx.producer ? `"${ctx.producer}" and the steps before it` : "what produced them"}.`,
       };
     },
   };
