@@ -93,7 +93,7 @@ export function summarizeDiff(diff: RowDiff<unknown>): string {
  * @example
  * console.log(beam.testing.formatDiff(beam.testing.diffRows(expected, actual)));
  * // 1 changed of 2 expected rows (2 actual)
- * //   changed (1):
+ * //   changed (1; the actual row, then each changed field: expected → actual):
  * //     { sid: "s1", dob: "01/02/1990" }
  * //       dob: "1990-01-02" → "01/02/1990"
  */
@@ -101,16 +101,16 @@ export function formatDiff(diff: RowDiff<unknown>, opts: FormatDiffOptions = {})
   const limit = Math.max(0, opts.limit ?? 20);
   const pad = opts.indent ?? "  ";
   const lines = [summarizeDiff(diff)];
-  const section = <R>(title: string, rows: readonly R[], render: (r: R) => string[]) => {
+  const section = <R>(title: string, rows: readonly R[], render: (r: R) => string[], legend = "") => {
     if (!rows.length) return;
-    lines.push(`${pad}${title} (${rows.length}):`);
+    lines.push(`${pad}${title} (${rows.length}${legend}):`);
     for (const r of rows.slice(0, limit)) for (const l of render(r)) lines.push(`${pad}  ${l}`);
     if (rows.length > limit) lines.push(`${pad}  … and ${rows.length - limit} more ${title} rows`);
   };
   section("changed", diff.changed, (c) => [
     formatRow(c.actual),
     ...c.fields.map((f) => `  ${fieldName(f.field)}: ${formatValue(f.expected)} → ${formatValue(f.actual)}`),
-  ]);
+  ], "; the actual row, then each changed field: expected → actual");
   section("missing", diff.missing, (r) => [formatRow(r)]);
   section("unexpected", diff.unexpected, (r) => [formatRow(r)]);
   return lines.join("\n");

@@ -63,7 +63,7 @@ test("in a notebook, a failed assertThat shows the student the row diff and what
   assert.ok(
     text.includes(
       'PipelineAssertionError: assertThat(equalTo) failed: PCollection "Format dob" is not equal to the expected rows: 1 missing, 1 changed of 4 expected rows (3 actual)\n' +
-        "  changed (1):\n" +
+        "  changed (1; the actual row, then each changed field: expected → actual):\n" +
         '    { sid: "s1", name: "Ada", dob: "01/02/1990" }\n' +
         '      dob: "1990-01-02" → "01/02/1990"\n' +
         "  missing (1):\n" +

@@ -85,7 +85,7 @@ test("the diff pairs changed rows, marks the changed fields, and counts missing 
   assert.equal(err.diff?.changed.length, 2);
   const msg = err.message;
   assert.ok(msg.includes('PCollection "Format dob" is not equal to the expected rows: 3 missing, 1 unexpected, 2 changed of 12 expected rows (10 actual)'), msg);
-  assert.ok(msg.includes('  changed (2):\n    { sid: "s2", name: "Student 2", dob: "01/02/1990" }\n      dob: "1990-01-02" → "01/02/1990"\n'), msg);
+  assert.ok(msg.includes('  changed (2; the actual row, then each changed field: expected → actual):\n    { sid: "s2", name: "Student 2", dob: "01/02/1990" }\n      dob: "1990-01-02" → "01/02/1990"\n'), msg);
   assert.ok(msg.includes('  missing (3):\n    { sid: "s10", name: "Student 10", dob: "1990-01-10" }\n'), msg);
   assert.ok(msg.includes('  unexpected (1):\n    { sid: "s99", name: "Zed", dob: "2000-12-31" }\n'), msg);
 });
@@ -186,7 +186,7 @@ test("arquero tables as actual or expected: pairs and plain values compare as ta
   await assertThat(table, equalTo([{ value: 1, key: "b" }, { key: "a", value: 2 }]));
   await assertThat(counts, equalTo(table));
   const err = await fails(() => assertThat(table, equalTo([["b", 1], ["a", 3]]), "word counts"));
-  assert.match(err.message, /"word counts" is not equal to the expected rows: 1 changed of 2 expected rows \(2 actual\)\n {2}changed \(1\):\n {4}\{ key: "a", value: 2 \}\n {6}value: 3 → 2/);
+  assert.match(err.message, /"word counts" is not equal to the expected rows: 1 changed of 2 expected rows \(2 actual\)\n {2}changed \(1; the actual row, then each changed field: expected → actual\):\n {4}\{ key: "a", value: 2 \}\n {6}value: 3 → 2/);
   // Absent record fields are undefined columns in a table, and still equal.
   const people = await beam.collect(p.apply("People", beam.Create<Record<string, unknown>>([{ name: "Ann" }, { name: "Bob", dept: "CS" }])));
   await assertThat(people, equalTo([{ name: "Bob", dept: "CS" }, { name: "Ann" }]));
