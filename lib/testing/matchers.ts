@@ -174,7 +174,7 @@ export function isEmpty<T = unknown>(): Matcher<T> {
  * }));
  */
 export function satisfiesAll<T>(check: (elements: readonly T[]) => boolean | void | Promise<boolean | void>): Matcher<T> {
-  const name = check.name && check.name !== "check" ? ` ${check.name}` : "";
+  const name = check.name ? ` ${check.name}` : "";
   return {
     name: "satisfiesAll",
     description: `satisfying the check${name}`,
