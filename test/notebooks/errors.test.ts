@@ -1,36 +1,6 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
-
-const root = path.resolve(__dirname, "../../..");
-
-type Output = { output_type: string; text?: string | string[]; data?: Record<string, unknown> };
-
-/** Runs cells as a notebook through `beamlab run` (the real tslab kernel); returns the run and each cell's outputs. */
-function runNotebook(name: string, cells: string[]) {
-  const dir = path.join(root, "test-artifacts", name);
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const nb = path.join(dir, `${name}.ipynb`);
-  fs.writeFileSync(
-    nb,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-      cells: cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
-    }),
-  );
-  const run = spawnSync(process.execPath, [path.join(root, "bin/beamlab.js"), "run", nb], { cwd: root, encoding: "utf8", timeout: 110_000 });
-  const saved = JSON.parse(fs.readFileSync(nb, "utf8")) as { cells: { outputs: Output[] }[] };
-  return { run, outputs: saved.cells.map((c) => c.outputs) };
-}
-
-function textOf(outputs: Output[]): string {
-  return outputs.map((o) => [o.text ?? (o.data?.["text/plain"] as string | string[] | undefined) ?? ""].flat().join("")).join("");
-}
+import { runNotebook, textOf } from "./helpers";
 
 test("in a notebook, a failing DoFn reads as a student-facing error at the line of TypeScript the student wrote", { timeout: 120_000 }, () => {
   const { run, outputs } = runNotebook("errors", [

@@ -1,0 +1,35 @@
+/**
+ * Running cells as a notebook through `beamlab run` (the real tslab kernel), for the
+ * notebook tests (not a test file itself).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export const root = path.resolve(__dirname, "../../..");
+
+export type Output = { output_type: string; text?: string | string[]; data?: Record<string, unknown> };
+
+/** Runs cells as a notebook through `beamlab run` (the real tslab kernel); returns the run and each cell's outputs. */
+export function runNotebook(name: string, cells: string[]) {
+  const dir = path.join(root, "test-artifacts", name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const nb = path.join(dir, `${name}.ipynb`);
+  fs.writeFileSync(
+    nb,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+      cells: cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
+    }),
+  );
+  const run = spawnSync(process.execPath, [path.join(root, "bin/beamlab.js"), "run", nb], { cwd: root, encoding: "utf8", timeout: 110_000 });
+  const saved = JSON.parse(fs.readFileSync(nb, "utf8")) as { cells: { outputs: Output[] }[] };
+  return { run, outputs: saved.cells.map((c) => c.outputs) };
+}
+
+export function textOf(outputs: Output[]): string {
+  return outputs.map((o) => [o.text ?? (o.data?.["text/plain"] as string | string[] | undefined) ?? ""].flat().join("")).join("");
+}
