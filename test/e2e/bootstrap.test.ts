@@ -8,6 +8,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { tslabNotebookJson } from "../notebook";
 
 // Compiled to dist/test/e2e/bootstrap.test.js.
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -24,20 +25,6 @@ function run(cmd: string, args: string[], cwd = ROOT) {
   return { status: r.status, out: `${r.stdout ?? ""}${r.stderr ?? ""}`, error: r.error };
 }
 
-function notebook(cells: Array<["code" | "markdown", string]>) {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    cells: cells.map(([type, source], i) => ({
-      cell_type: type,
-      id: `cell-${i}`,
-      metadata: {},
-      source,
-      ...(type === "code" ? { outputs: [], execution_count: null } : {}),
-    })),
-  });
-}
 
 test("bootstrap: a second run is all cached and fast", { timeout: 300_000 }, () => {
   const bootstrap = path.join(ROOT, "scripts", "bootstrap.mjs");
@@ -181,18 +168,18 @@ test("beamlab run executes notebooks with tslab and names the failing cell", { s
   try {
     fs.writeFileSync(
       path.join(dir, "good.ipynb"),
-      notebook([
+      tslabNotebookJson([
         ["markdown", "# fine"],
-        ["code", "const x: number = 1 + 1;\nconsole.log(x);"],
+        "const x: number = 1 + 1;\nconsole.log(x);",
       ]),
     );
     fs.writeFileSync(
       path.join(dir, "bad.ipynb"),
-      notebook([
-        ["code", "const y: number = 40 + 2;"],
+      tslabNotebookJson([
+        "const y: number = 40 + 2;",
         ["markdown", "the next cell throws"],
-        ["code", "throw new Error('boom in cell three');"],
-        ["code", "console.log(y);"],
+        "throw new Error('boom in cell three');",
+        "console.log(y);",
       ]),
     );
     const outDir = path.join(dir, "out");

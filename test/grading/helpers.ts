@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Notebook } from "../../lib/grading/notebook";
+import { tslabNotebook } from "../notebook";
 
 /** Compiled to dist/test/grading/: the repository root is three levels up. */
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -13,18 +14,7 @@ export const FIXTURE = path.join(FIXTURE_DIR, "a0-words.ipynb");
 export const SECRETS = ["SECRET_SOLUTION_Q1_BLOCK", "SECRET_SOLUTION_Q1_PRINT", "SECRET_SOLUTION_Q2_LINE", "new Set(lower)", "toUpperCase", "HIDDEN_TEST_Q1_MARKER", "HIDDEN_TEST_Q2_MARKER", "HIDDEN_DATA_MARKER", "hidden_data"];
 
 /** A notebook of code cells (strings) and markdown cells (["markdown", text]). */
-export function sourceNotebook(cells: Array<string | ["markdown", string]>, metadata: Record<string, unknown> = {}): Notebook {
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" }, ...metadata },
-    cells: cells.map((c, i) =>
-      typeof c === "string"
-        ? { cell_type: "code" as const, id: `c${i}`, metadata: {}, source: c, outputs: [], execution_count: null }
-        : { cell_type: "markdown" as const, id: `c${i}`, metadata: {}, source: c[1] },
-    ),
-  };
-}
+export const sourceNotebook = tslabNotebook;
 
 /** The fixture's source notebook, parsed. */
 export function fixtureNotebook(): Notebook {

@@ -4,30 +4,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Signal } from "@lumino/signaling";
-import { REPLY_MIME, type QueryRequest, type ReplyPayload } from "../../lib/display/protocol";
-import { KernelModel, type FutureLike, type IopubMessageLike, type KernelLike } from "../../kernel-ext/src/model/kernel-model";
-
-class FakeKernel implements KernelLike {
-  status = "idle";
-  requests: string[] = [];
-  constructor(private readonly answer: (code: string) => ReplyPayload) {}
-  requestExecute(content: { code: string }): FutureLike {
-    this.requests.push(content.code);
-    const id = `q-${this.requests.length}`;
-    let resolve!: () => void;
-    const done = new Promise<unknown>((r) => (resolve = () => r(undefined)));
-    const future: FutureLike = { msg: { header: { msg_id: id } }, onIOPub: () => undefined, done };
-    setTimeout(() => {
-      future.onIOPub({ header: { msg_type: "display_data" }, parent_header: { msg_id: id }, content: { data: { [REPLY_MIME]: this.answer(content.code) } } });
-      resolve();
-    }, 1);
-    return future;
-  }
-}
+import type { QueryRequest } from "../../lib/display/protocol";
+import { KernelModel } from "../../kernel-ext/src/model/kernel-model";
+import { FakeKernel, FakeSession } from "./fakes";
 
 function session(kernel: FakeKernel) {
-  return { session: { kernel }, iopubMessage: new Signal<object, IopubMessageLike>({}), kernelChanged: new Signal<object, unknown>({}) };
+  const s = new FakeSession();
+  s.session.kernel = kernel;
+  return s;
 }
 
 const req: QueryRequest = { pipeline: "p1", pcollection: "pc1", offset: 0, limit: 200, filter: "id = 299999", sort: { column: "id", descending: true } };

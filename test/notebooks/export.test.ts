@@ -3,17 +3,10 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { tslabNotebookJson } from "../notebook";
 
 const root = path.resolve(__dirname, "../../..");
 
-function notebook(cells: string[]): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-    cells: cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
-  });
-}
 
 test("an exported notebook shows tables and charts without JavaScript, and data stays text", { timeout: 180_000 }, () => {
   const dir = path.join(root, "test-artifacts", "export");
@@ -22,7 +15,7 @@ test("an exported notebook shows tables and charts without JavaScript, and data 
   const nb = path.join(dir, "export.ipynb");
   fs.writeFileSync(
     nb,
-    notebook([
+    tslabNotebookJson([
       'import * as beam from "beamlab";\nconst p = new beam.Pipeline();\nconst rows = p.apply("Create", beam.Create([{ dept: "CS" }, { dept: "CS" }, { dept: "<img src=x onerror=alert(1)>" }]));\nawait beam.show(rows);',
       'await beam.show(beam.chart(rows).count("dept").title("Per department"));',
       "beam.showGraph(p);",

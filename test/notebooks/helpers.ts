@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { tslabNotebookJson } from "../notebook";
 
 export const root = path.resolve(__dirname, "../../..");
 
@@ -18,12 +19,7 @@ export function runNotebook(name: string, cells: string[]) {
   const nb = path.join(dir, `${name}.ipynb`);
   fs.writeFileSync(
     nb,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
-      cells: cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
-    }),
+    tslabNotebookJson(cells),
   );
   const run = spawnSync(process.execPath, [path.join(root, "bin/beamlab.js"), "run", nb], { cwd: root, encoding: "utf8", timeout: 110_000 });
   const saved = JSON.parse(fs.readFileSync(nb, "utf8")) as { cells: { outputs: Output[] }[] };

@@ -8,6 +8,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { tslabNotebookJson } from "../notebook";
 import type { Browser, Locator, Page } from "playwright-core";
 import * as beam from "../../lib";
 import { bundleOf } from "../../lib/interactive/show";
@@ -15,12 +16,6 @@ import { HOSTILE } from "./fixtures";
 import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, runNewCell, screenshot, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
 
 const NOTEBOOK = "charts.ipynb";
-const notebook = {
-  cells: [{ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source: ['import * as beam from "beamlab";'] }],
-  metadata: { kernelspec: { display_name: "TypeScript", language: "typescript", name: "tslab" }, language_info: { name: "typescript" } },
-  nbformat: 4,
-  nbformat_minor: 5,
-};
 
 let lab: Lab;
 let browser: Browser;
@@ -29,7 +24,7 @@ const dialogs: string[] = [];
 
 before(async () => {
   // Nothing but our notebook.
-  lab = await startKernelLab({ notebooksDir: join(ARTIFACTS, "no-such-dir"), extraFiles: { [NOTEBOOK]: JSON.stringify(notebook) } });
+  lab = await startKernelLab({ notebooksDir: join(ARTIFACTS, "no-such-dir"), extraFiles: { [NOTEBOOK]: tslabNotebookJson(['import * as beam from "beamlab";']) } });
   browser = await launchBrowser();
   page = await watchedPage(browser, dialogs);
 });

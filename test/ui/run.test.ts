@@ -8,6 +8,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { tslabNotebookJson } from "../notebook";
 import type { Browser, Locator, Page } from "playwright-core";
 import { ARTIFACTS, errorOutputs as errorOutputsOf, inApp as inAppOf, launchBrowser, openLab, startKernelLab, stopAll, waitKernelIdle as waitIdleOf, type Lab, watchedPage } from "./helpers";
 
@@ -30,17 +31,9 @@ let browser: Browser;
 let page: Page;
 const dialogs: string[] = [];
 
-function notebook(): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" }, language_info: { name: "typescript" } },
-    cells: CELLS.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
-  });
-}
 
 before(async () => {
-  lab = await startKernelLab({ notebooksDir: join(ARTIFACTS, "no-such-dir"), extraFiles: { [NOTEBOOK]: notebook() } });
+  lab = await startKernelLab({ notebooksDir: join(ARTIFACTS, "no-such-dir"), extraFiles: { [NOTEBOOK]: tslabNotebookJson(CELLS) } });
   browser = await launchBrowser();
   page = await watchedPage(browser, dialogs, 1300);
 });

@@ -8,6 +8,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { tslabNotebookJson } from "../notebook";
 import type { Browser, Locator, Page } from "playwright-core";
 import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, recordKernelFrames, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
 
@@ -15,35 +16,25 @@ const N = 300_000;
 const NOTEBOOK = "tables.ipynb";
 
 function notebook(): string {
-  const code = (source: string) => ({ cell_type: "code", execution_count: null, metadata: {}, source, outputs: [] });
-  return JSON.stringify({
-    cells: [
-      code(`import * as beam from "beamlab";\nconst p = new beam.Pipeline({ name: "tables" });`),
-      code(
-        [
-          `const depts = ["CS", "Math", "Physics"];`,
-          `const students = p.apply("Students", beam.Create(Array.from({ length: ${N} }, (_, id) => ({ id, dept: depts[id % 3], credits: id % 7, name: \`student \${id}\` }))));`,
-          `await beam.show(students);`,
-        ].join("\n"),
-      ),
-      code(
-        [
-          `interface ClassRecord { cno: string; cname: string; credits: number }`,
-          `const keyed = p.apply("Classes", beam.Create<[string, ClassRecord]>([`,
-          `  ["CS313E", { cno: "CS313E", cname: "Elements of Software Design", credits: 3 }],`,
-          `  ["CS313E", { cno: "CS313E", cname: "Elements of SW Design", credits: 3 }],`,
-          `  ["CS313E", { cno: "CS313E", cname: "Intro to <b>Software</b>", credits: 3 }],`,
-          `  ["CS326E", { cno: "CS326E", cname: "Principles of Computer Systems", credits: 3 }],`,
-          `]));`,
-          `const grouped = keyed.apply("Group by cno", beam.GroupByKey<string, ClassRecord>());`,
-          `await beam.show(grouped);`,
-        ].join("\n"),
-      ),
-    ],
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" }, language_info: { name: "typescript" } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  });
+  return tslabNotebookJson([
+    `import * as beam from "beamlab";\nconst p = new beam.Pipeline({ name: "tables" });`,
+    [
+      `const depts = ["CS", "Math", "Physics"];`,
+      `const students = p.apply("Students", beam.Create(Array.from({ length: ${N} }, (_, id) => ({ id, dept: depts[id % 3], credits: id % 7, name: \`student \${id}\` }))));`,
+      `await beam.show(students);`,
+    ].join("\n"),
+    [
+      `interface ClassRecord { cno: string; cname: string; credits: number }`,
+      `const keyed = p.apply("Classes", beam.Create<[string, ClassRecord]>([`,
+      `  ["CS313E", { cno: "CS313E", cname: "Elements of Software Design", credits: 3 }],`,
+      `  ["CS313E", { cno: "CS313E", cname: "Elements of SW Design", credits: 3 }],`,
+      `  ["CS313E", { cno: "CS313E", cname: "Intro to <b>Software</b>", credits: 3 }],`,
+      `  ["CS326E", { cno: "CS326E", cname: "Principles of Computer Systems", credits: 3 }],`,
+      `]));`,
+      `const grouped = keyed.apply("Group by cno", beam.GroupByKey<string, ClassRecord>());`,
+      `await beam.show(grouped);`,
+    ].join("\n"),
+  ]);
 }
 
 let lab: Lab;
