@@ -30,6 +30,13 @@ Usage:
       //# setup cells), write DIR/student/<name>.ipynb (solutions replaced by
       stubs, hidden tests removed) and DIR/autograder/ (solutions, all tests,
       hidden data). Exits 1 naming every problem when the source is invalid.
+  beamlab grade <autograder-dir> <submission.ipynb or folder>... --out DIR
+        [--workers N] [--timeout S] [--submission-timeout S] [--memory MiB]
+      Grade submissions in parallel (default workers: the cores), each in its
+      own sandboxed process, against the bundle 'assign' wrote. Writes
+      DIR/grades.csv, grades.json, results/<name>/results.json (Gradescope)
+      and feedback/<name>.html. --timeout is per cell (default 60 s). Exits 0
+      when every submission was graded, 1 when grading could not run.
   beamlab help
       Show this help.
 
@@ -211,6 +218,12 @@ function cmdAssign(argv) {
   process.exitCode = require(lib).assignCli(argv);
 }
 
+function cmdGrade(argv) {
+  const lib = path.join(ROOT, "dist", "lib", "grading", "grade-cli.js");
+  if (!fs.existsSync(lib)) die(`${path.relative(process.cwd(), lib) || lib} not found; run 'npm run bootstrap' first`);
+  require(lib).gradeCli(argv).then((code) => { process.exitCode = code; });
+}
+
 function main(argv) {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -220,6 +233,8 @@ function main(argv) {
       return cmdRun(rest);
     case "assign":
       return cmdAssign(rest);
+    case "grade":
+      return cmdGrade(rest);
     case undefined:
     case "help":
     case "-h":

@@ -14,6 +14,7 @@ import * as pvalue from "./pvalue";
 import * as combiners from "./transforms/combiners";
 import * as warehouse from "./warehouse";
 import * as testing from "./testing";
+import * as grader from "./grading/grader";
 import "./runners/direct";
 import "./runners/interactive";
 import { installKernelApi } from "./interactive/kernel-api";
@@ -42,7 +43,7 @@ export { show, showGraph, type ShowOptions } from "./interactive/show";
 export { chart, Chart, type ChartSource, type RowOf } from "./display/chart";
 export { InteractiveRunner } from "./runners/interactive";
 export type { SchemaRow, TableSchema } from "./io/schema";
-export { io, pvalue, combiners, warehouse, testing };
+export { io, pvalue, combiners, warehouse, testing, grader };
 
 installKernelApi();
 installCellHooks();

@@ -9,10 +9,21 @@ import { cellText, cloneJson, splitLines, type Notebook, type NotebookCell } fro
 /** What `metadata.beamlab` of a generated cell records. */
 export type CellMark = { question: string } | { test: string; question: string; hidden: false } | { setup: true };
 
-/** What the student notebook's `metadata.beamlab.assignment` records (no hidden data, no test sources). */
+/** One public test as the student notebook records it, for `beam.grader.check`. */
+export interface StudentTest {
+  /** `q1-public-1` (see the manifest). */
+  name: string;
+  /** The test's TypeScript, tag line included: the same text as its read-only cell. */
+  source: string;
+}
+
+/**
+ * What the student notebook's `metadata.beamlab.assignment` records: no hidden data, and of
+ * the hidden tests only how many there are (their sources stay in the autograder bundle).
+ */
 export interface StudentAssignmentInfo {
   name: string;
-  questions: Array<{ id: string; points: number; public_tests: number; hidden_tests: number }>;
+  questions: Array<{ id: string; points: number; public_tests: number; hidden_tests: number; tests: StudentTest[] }>;
 }
 
 /** The message of the stub: what a student sees when running an unanswered question. */
@@ -85,6 +96,7 @@ export function studentNotebook(a: Assignment, name: string): Notebook {
       points: q.points,
       public_tests: q.tests.filter((t) => !t.hidden).length,
       hidden_tests: q.tests.filter((t) => t.hidden).length,
+      tests: q.tests.filter((t) => !t.hidden).map((t) => ({ name: t.name, source: t.source })),
     })),
   };
   metadata.beamlab = { ...((metadata.beamlab as object) ?? {}), assignment: info };

@@ -157,7 +157,11 @@ describe("the student notebook", () => {
     const test1 = nb.cells[4];
     assert.equal(test1.metadata.editable, false);
     assert.equal(test1.metadata.deletable, false);
-    assert.deepEqual(nb.metadata.beamlab, { assignment: { name: "a0-words", questions: [{ id: "q1", points: 3, public_tests: 1, hidden_tests: 1 }, { id: "q2", points: 2, public_tests: 1, hidden_tests: 1 }] } });
+    const tests = {
+      q1: [{ name: "q1-public-1", source: "//# test q1\nif (distinct !== 3) throw new Error(`expected 3 distinct words, got ${distinct}`);" }],
+      q2: [{ name: "q2-public-1", source: '//# test q2\nif (shout[1] !== "BANANA!") throw new Error(`expected BANANA!, got ${shout[1]}`);' }],
+    };
+    assert.deepEqual(nb.metadata.beamlab, { assignment: { name: "a0-words", questions: [{ id: "q1", points: 3, public_tests: 1, hidden_tests: 1, tests: tests.q1 }, { id: "q2", points: 2, public_tests: 1, hidden_tests: 1, tests: tests.q2 }] } });
     assert.deepEqual(nb.cells.map((c) => c.id), ["a0-0", "a0-1", "a0-2", "a0-3", "a0-4", "a0-6", "a0-7", "a0-8", "a0-10"], "cell ids are kept");
   });
 

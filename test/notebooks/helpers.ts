@@ -21,7 +21,12 @@ export function runNotebook(name: string, cells: string[]) {
     nb,
     tslabNotebookJson(cells),
   );
-  const run = spawnSync(process.execPath, [path.join(root, "bin/beamlab.js"), "run", nb], { cwd: root, encoding: "utf8", timeout: 110_000 });
+  return runNotebookFile(nb);
+}
+
+/** Runs an existing notebook file in place through `beamlab run` (in its own folder); returns the run and each cell's outputs. */
+export function runNotebookFile(nb: string, timeout = 110_000) {
+  const run = spawnSync(process.execPath, [path.join(root, "bin/beamlab.js"), "run", nb], { cwd: root, encoding: "utf8", timeout });
   const saved = JSON.parse(fs.readFileSync(nb, "utf8")) as { cells: { outputs: Output[] }[] };
   return { run, outputs: saved.cells.map((c) => c.outputs) };
 }
