@@ -333,6 +333,10 @@ export async function grade(autograderDir: string, files: readonly string[], opt
     const refPlan = planSubmission(manifest, source);
     const refRun = await runNotebook(batch, refPlan, "reference", "all");
     const refGrade = gradeOf(batch, refRun, "reference", manifest.source, new Map());
+    const setupFailure = refPlan.steps.findIndex((st, i) => st.kind === "setup" && refRun.outcomes.get(i)?.passed === false);
+    if (setupFailure >= 0) {
+      throw new GradeError(`the bundle's setup cell ${stepName(refPlan, setupFailure).replace("setup cell ", "")} fails, so nothing can be graded:\n  ${(refRun.outcomes.get(setupFailure)?.message ?? "").split("\n").join("\n  ")}`);
+    }
     const failing = refGrade.questions.flatMap((q) => q.tests.filter((t) => !t.passed).map((t) => `${t.name}: ${q.status === "ok" ? t.message : q.reason}`));
     if (failing.length) {
       throw new GradeError(`the reference solution does not pass its own tests on the grading data, so nothing can be graded:\n${failing.map((f) => `  ${f.split("\n").slice(0, 6).join("\n    ")}`).join("\n")}\nfix the source notebook (or the hidden data) and run \`beamlab assign\` again`);

@@ -22,6 +22,12 @@ export interface StageValues {
 
 const SAMPLE_ROWS = 5;
 
+/** An error's first line, short: the notebook's "to go on: ..." advice does not apply to a graded run. */
+function firstLine(message: string): string {
+  const line = message.split("\n")[0].trim();
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
+
 /** A value as JSON can hold it, for reports: dates as ISO text, bigints as `12n`, missing values as null. */
 export function jsonSafe(v: unknown, depth = 0): unknown {
   if (v === undefined || v === null) return null;
@@ -57,7 +63,7 @@ export function compareStage(ref: StageValues, actual: StageValues | undefined):
     return { ...base, foundBy: null, status: "missing", actualCount: null, note: `no PCollection labelled \`${ref.label}\`${ref.variable ? ` nor a variable \`${ref.variable}\`` : ""}` };
   }
   if (actual.error !== null || actual.count === null) {
-    return { ...base, foundBy: actual.foundBy, status: "error", actualCount: null, note: actual.error ?? "could not be computed" };
+    return { ...base, foundBy: actual.foundBy, status: "error", actualCount: null, note: firstLine(actual.error ?? "could not be computed") };
   }
   if (ref.elements === null || actual.elements === null) {
     const same = ref.count === actual.count;

@@ -2,12 +2,13 @@
  * ReadFromCsv: records from CSV files with a header row, parsed by csv-parse (quoted
  * fields, embedded newlines, CRLF, BOM), optionally typed by a schema.
  */
-import { error, PipelineError } from "../errors";
+import { error } from "../errors";
 import type { DeclaredColumn, PBegin, PCollection } from "../pipeline/pvalue";
 import type { PTransform } from "../pipeline/transform";
-import { csvParser } from "./csv-parser";
+import { readCsvFile, type CsvRecord } from "./csv-parser";
 import { matchFiles } from "./files";
 import { Read } from "./read-write";
+import { setField } from "./record";
 import { coerce, parseSchema, type FieldSchema, type SchemaRow, type TableSchema } from "./schema";
 import type { IOContext, Source } from "./source-sink";
 
@@ -19,7 +20,7 @@ export interface ReadFromCsvOptions<S extends TableSchema> {
   delimiter?: string;
 }
 
-type CsvRow = Record<string, string | null>;
+type CsvRow = CsvRecord;
 
 class CsvSource implements Source<Record<string, unknown>> {
   private readonly fields: FieldSchema[] | null;
@@ -32,36 +33,26 @@ class CsvSource implements Source<Record<string, unknown>> {
   }
 
   private async *readFile(file: string, ctx: IOContext): AsyncIterable<Record<string, unknown>[]> {
-    const parser = csvParser(file, { delimiter: this.opts.delimiter, info: true });
+    const rows = readCsvFile(file, { delimiter: this.opts.delimiter, label: ctx.label, onHeader: (header) => this.checkHeader(header, file, ctx.label) });
     let batch: Record<string, unknown>[] = [];
-    let checked = false;
-    try {
-      for await (const { record, info } of parser as AsyncIterable<{ record: CsvRow; info: { lines: number } }>) {
-        if (ctx.signal.aborted) break;
-        if (!checked) {
-          this.checkHeader(Object.keys(record), file, ctx.label);
-          checked = true;
-        }
-        batch.push(this.fields ? this.typed(record, file, info.lines, ctx.label) : record);
-        if (batch.length >= ctx.bundleSize) {
-          yield batch;
-          batch = [];
-        }
+    for await (const { record, line } of rows) {
+      if (ctx.signal.aborted) break;
+      batch.push(this.fields ? this.typed(record, file, line, ctx.label) : record);
+      if (batch.length >= ctx.bundleSize) {
+        yield batch;
+        batch = [];
       }
-    } catch (e) {
-      if (e instanceof PipelineError) throw e;
-      throw new PipelineError(`Cannot parse ${file}`, { label: ctx.label, cause: e, hint: "check the CSV around the line named in the cause (quotes must be closed, every row needs the header's number of fields)." });
-    } finally {
-      parser.destroy();
     }
     if (batch.length) yield batch;
   }
 
-  private checkHeader(header: string[], file: string, label: string): void {
+  /** A schema column the header lacks would read as null in every row: refused, even when there are no rows. */
+  private checkHeader(header: readonly string[], file: string, label: string): void {
     if (!this.fields) return;
     const missing = this.fields.filter((f) => !header.includes(f.name)).map((f) => f.name);
     if (missing.length) {
-      error(`${file} has no column ${missing.join(", ")}`, { label, hint: `its header has: ${header.join(", ")}; fix the schema's column names.` });
+      const has = header.length ? `its header has: ${header.join(", ")}` : "the file is empty (not even a header row)";
+      error(`${file} has no column ${missing.join(", ")}`, { label, hint: `${has}; fix the schema's column names or the file.` });
     }
   }
 
@@ -69,17 +60,19 @@ class CsvSource implements Source<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const f of this.fields!) {
       const r = coerce(record[f.name], f);
-      if (!r.ok) {
-        error(`Row at ${file}:${line} does not fit the schema: column ${f.name} (${f.type}) ${r.why}`, {
-          label,
-          element: record,
-          hasElement: true,
-          hint: `read the column as STRING and clean it in a ParDo, or fix the data.`,
-        });
+      if (!r.ok) this.misfit(record, file, line, label, f, r.why, "read the column as STRING and clean it in a ParDo, or fix the data.");
+      // A JavaScript number cannot hold it exactly, and the row type promises a number.
+      if (typeof r.value === "bigint") {
+        this.misfit(record, file, line, label, f, `${r.value} is beyond ±2^53 − 1 (Number.MAX_SAFE_INTEGER), the largest integer a JavaScript number holds exactly`,
+          "read the column as STRING (an identifier is text), or load the file with beam.warehouse.open().load(...), which keeps it exact (ReadFromSQL then gives a bigint).");
       }
-      out[f.name] = r.value;
+      setField(out, f.name, r.value);
     }
     return out;
+  }
+
+  private misfit(record: CsvRow, file: string, line: number, label: string, f: FieldSchema, why: string, hint: string): never {
+    error(`Row at ${file}:${line} does not fit the schema: column ${f.name} (${f.type}) ${why}`, { label, element: record, hasElement: true, hint });
   }
 
   schema(): readonly DeclaredColumn[] | null {

@@ -16,7 +16,11 @@ export interface FieldSchema {
 export type TableSchema = string | readonly FieldSchema[];
 
 type Trim<S extends string> = S extends ` ${infer R}` ? Trim<R> : S extends `${infer R} ` ? Trim<R> : S;
-/** The JavaScript type a BigQuery type is read as. */
+/**
+ * The JavaScript type a BigQuery type is read as. INTEGER is a number: ReadFromCsv refuses an
+ * integer beyond ±2^53 − 1 rather than round it (the warehouse keeps such values exact and
+ * returns them as bigints).
+ */
 export type JsTypeOf<T extends string> = T extends "STRING" | "DATE" | "DATETIME"
   ? string
   : T extends "INTEGER" | "INT64" | "FLOAT" | "FLOAT64" | "NUMERIC"
@@ -83,11 +87,8 @@ export function coerce(value: unknown, field: FieldSchema): { ok: true; value: u
   switch (field.type) {
     case "STRING":
       return typeof value === "string" ? { ok: true, value } : typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" ? { ok: true, value: String(value) } : { ok: false, why: `is a ${kindOf(value)}, not a string` };
-    case "INTEGER": {
-      if (typeof value === "bigint") return { ok: true, value: Number.isSafeInteger(Number(value)) ? Number(value) : value };
-      const n = typeof value === "number" ? value : typeof value === "string" && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : NaN;
-      return Number.isInteger(n) ? { ok: true, value: n } : { ok: false, why: `${JSON.stringify(value)} is not an integer` };
-    }
+    case "INTEGER":
+      return integer(value);
     case "FLOAT":
     case "NUMERIC": {
       const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : typeof value === "bigint" ? Number(value) : NaN;
@@ -117,6 +118,27 @@ export function coerce(value: unknown, field: FieldSchema): { ok: true; value: u
     default:
       return { ok: false, why: `has an unknown type ${field.type}` };
   }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * An INTEGER (BigQuery's INT64): a number when a JavaScript number holds it exactly, else a
+ * bigint, so that text such as "9007199254740993" is never rounded on its way to a table.
+ */
+function integer(value: unknown): { ok: true; value: number | bigint } | { ok: false; why: string } {
+  let big: bigint;
+  if (typeof value === "bigint") big = value;
+  else if (typeof value === "number") {
+    if (!Number.isInteger(value)) return { ok: false, why: `${value} is not an integer` };
+    if (Number.isSafeInteger(value)) return { ok: true, value };
+    big = BigInt(value);
+  } else if (typeof value === "string" && /^\s*[-+]?\d+\s*$/.test(value)) big = BigInt(value.trim());
+  else return { ok: false, why: `${JSON.stringify(value)} is not an integer` };
+  if (big < INT64_MIN || big > INT64_MAX) return { ok: false, why: `${big} is outside INTEGER's range (-2^63 to 2^63 − 1)` };
+  const n = Number(big);
+  return { ok: true, value: Number.isSafeInteger(n) ? n : big };
 }
 
 function kindOf(v: unknown): string {

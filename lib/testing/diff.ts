@@ -128,9 +128,10 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 function valueKey(v: unknown, asRow = false): string {
   try {
-    return encodeKey(asRow && isRecord(v) ? withoutUndefined(v) : v);
+    // A test may compare anything: what is not data (a function, a class instance) equals only itself.
+    return encodeKey(asRow && isRecord(v) ? withoutUndefined(v) : v, { opaque: "identity" });
   } catch {
-    // A cyclic or hostile value cannot be encoded; compare it by its rendering rather than
+    // A cyclic or unreadable value cannot be encoded; compare it by its rendering rather than
     // fail, and by identity when even that throws.
     try {
       return `\u0000unencodable:${truncate(v, 10_000)}`;
@@ -151,7 +152,8 @@ function identity(v: unknown): string {
 }
 
 function withoutUndefined(r: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Null prototype: an own "__proto__" field stays a field instead of becoming the prototype.
+  const out: Record<string, unknown> = Object.create(null);
   for (const k of Object.keys(r)) if (r[k] !== undefined) out[k] = r[k];
   return out;
 }

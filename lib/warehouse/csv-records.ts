@@ -1,16 +1,12 @@
 /**
- * CSV records for `bq load`-style loading, with the same parser as ReadFromCsv.
+ * CSV records for `bq load`-style loading, with the same reader as ReadFromCsv.
  */
 import * as fs from "node:fs";
-import { error, PipelineError } from "../errors";
-import { csvParser } from "../io/csv-parser";
+import { error } from "../errors";
+import { readCsvFile, type CsvRecord } from "../io/csv-parser";
 
-export async function* readCsvRecords(file: string, label: string): AsyncGenerator<Record<string, string | null>> {
+/** The records of `file`; `onHeader` sees its column names first (and may refuse them). */
+export async function* readCsvRecords(file: string, label: string, onHeader?: (header: readonly string[]) => void): AsyncGenerator<CsvRecord> {
   if (!fs.existsSync(file)) error(`No file ${JSON.stringify(file)}`, { label, hint: `check the path; the working directory is ${process.cwd()}.` });
-  const parser = csvParser(file);
-  try {
-    for await (const rec of parser as AsyncIterable<Record<string, string | null>>) yield rec;
-  } catch (e) {
-    throw new PipelineError(`Cannot parse ${file}`, { label, cause: e, hint: "check the CSV around the line named in the cause." });
-  }
+  for await (const { record } of readCsvFile(file, { label, onHeader })) yield record;
 }

@@ -5,31 +5,19 @@
 import * as path from "node:path";
 import * as aq from "arquero";
 import { error, PipelineError } from "../errors";
+import { setField } from "../io/record";
 import { coerce, parseSchema, type FieldSchema, type TableSchema } from "../io/schema";
 import type { DeclaredColumn } from "../pipeline/pvalue";
-import { appendText, ident, literal, queryAll, withConnection, type Row } from "./duckdb";
+import { queryAll, withConnection, type Row } from "./duckdb";
 import { readCsvRecords } from "./csv-records";
+import { splitTableName, type CreateDisposition, type WriteDisposition } from "./tables";
+import { beginTransaction, type TableWrite } from "./transaction";
 
-/** How a write treats a table that already has rows (BigQuery's names). */
-export type WriteDisposition = "WRITE_TRUNCATE" | "WRITE_APPEND" | "WRITE_EMPTY";
-/** Whether a write may create the table. */
-export type CreateDisposition = "CREATE_IF_NEEDED" | "CREATE_NEVER";
-
-const DUCK_TYPES: Record<FieldSchema["type"], string> = {
-  STRING: "VARCHAR", INTEGER: "BIGINT", INT64: "BIGINT", FLOAT: "DOUBLE", FLOAT64: "DOUBLE", NUMERIC: "DECIMAL(38,9)",
-  BOOLEAN: "BOOLEAN", BOOL: "BOOLEAN", DATE: "DATE", DATETIME: "TIMESTAMP", TIMESTAMP: "TIMESTAMPTZ",
-};
+export { splitTableName, type CreateDisposition, type WriteDisposition } from "./tables";
 
 /** The warehouse file used when none is given: `$BEAMLAB_WAREHOUSE`, else `warehouse.duckdb` in the working directory. */
 export function defaultWarehousePath(explicit?: string): string {
   return path.resolve(explicit ?? process.env.BEAMLAB_WAREHOUSE ?? "warehouse.duckdb");
-}
-
-/** Splits `dataset.table`; fails with a hint otherwise. */
-export function splitTableName(table: string, label?: string): { dataset: string; table: string } {
-  const m = /^([A-Za-z_][\w]*)\.([A-Za-z_][\w]*)$/.exec(table ?? "");
-  if (!m) error(`Bad table name ${JSON.stringify(table)}`, { label, hint: 'name tables as "dataset.table", e.g. "college_refined.teacher".' });
-  return { dataset: m[1], table: m[2] };
 }
 
 /** A row made into column texts for the staging table; throws naming the row and column. */
@@ -44,7 +32,7 @@ export function rowToText(row: unknown, fields: FieldSchema[], label: string | u
     error(`The row has field ${extra.join(", ")}, which the schema does not`, { label, element: row, hasElement: true, hint: `add it to the schema or drop it from the row; the schema has ${[...known].join(", ")}.` });
   }
   return fields.map((f) => {
-    const r = coerce(rec[f.name], f);
+    const r = coerce(Object.prototype.hasOwnProperty.call(rec, f.name) ? rec[f.name] : undefined, f);
     if (!r.ok) error(`The row does not fit the schema: column ${f.name} (${f.type}) ${r.why}`, { label, element: row, hasElement: true, hint: `fix the value of ${f.name} in an earlier step, or change the column's type.` });
     const v = r.value;
     if (v === null) return null;
@@ -53,44 +41,16 @@ export function rowToText(row: unknown, fields: FieldSchema[], label: string | u
   });
 }
 
-/** Writes rows (already as column texts) into `dataset.table` in one transaction. */
-export async function writeTextRows(
-  file: string,
-  tableName: string,
-  fields: FieldSchema[],
-  rows: (string | null)[][],
-  opts: { writeDisposition?: WriteDisposition; createDisposition?: CreateDisposition; label?: string } = {},
-): Promise<void> {
-  const { dataset, table } = splitTableName(tableName, opts.label);
-  const target = `${ident(dataset)}.${ident(table)}`;
-  const disposition = opts.writeDisposition ?? "WRITE_EMPTY";
-  await withConnection(file, async (conn) => {
-    const stage = `beamlab_stage_${process.pid}_${Date.now()}`;
-    await conn.run(`CREATE TEMP TABLE ${ident(stage)} (${fields.map((f) => `${ident(f.name)} VARCHAR`).join(", ")})`);
-    await appendText(conn, stage, rows);
-    await conn.run("BEGIN TRANSACTION");
-    try {
-      await conn.run(`CREATE SCHEMA IF NOT EXISTS ${ident(dataset)}`);
-      const exists = (await queryAll(conn, `SELECT 1 FROM information_schema.tables WHERE table_schema = ${literal(dataset)} AND table_name = ${literal(table)}`)).rows.length > 0;
-      if (!exists && opts.createDisposition === "CREATE_NEVER") {
-        error(`Table ${tableName} does not exist`, { label: opts.label, hint: 'create it first or use createDisposition: "CREATE_IF_NEEDED".' });
-      }
-      const columns = fields.map((f) => `${ident(f.name)} ${DUCK_TYPES[f.type]}${f.mode === "REQUIRED" ? " NOT NULL" : ""}`).join(", ");
-      if (disposition === "WRITE_TRUNCATE") await conn.run(`CREATE OR REPLACE TABLE ${target} (${columns})`);
-      else if (!exists) await conn.run(`CREATE TABLE ${target} (${columns})`);
-      else if (disposition === "WRITE_EMPTY") {
-        const n = (await queryAll(conn, `SELECT count(*) AS n FROM ${target}`)).rows[0].n;
-        if (Number(n) > 0) error(`Table ${tableName} is not empty (${n} rows)`, { label: opts.label, hint: 'use writeDisposition: "WRITE_TRUNCATE" to replace it or "WRITE_APPEND" to add rows.' });
-      }
-      const casts = fields.map((f) => `CAST(${ident(f.name)} AS ${DUCK_TYPES[f.type]})`).join(", ");
-      await conn.run(`INSERT INTO ${target} (${fields.map((f) => ident(f.name)).join(", ")}) SELECT ${casts} FROM ${ident(stage)}`);
-      await conn.run("COMMIT");
-    } catch (e) {
-      await conn.run("ROLLBACK").catch(() => undefined);
-      if (e instanceof PipelineError) throw e;
-      throw new PipelineError(`Writing ${tableName} failed; the table is unchanged`, { label: opts.label, cause: e, hint: "check that the schema matches the existing table, or use WRITE_TRUNCATE." });
-    }
-  });
+/** Writes rows (already as column texts) into `dataset.table` in a transaction of its own. */
+export async function writeTextRows(file: string, write: TableWrite): Promise<void> {
+  const tx = await beginTransaction(file, write.label);
+  try {
+    await tx.apply(write);
+    await tx.commit();
+  } catch (e) {
+    await tx.rollback();
+    throw e;
+  }
 }
 
 /** What `show` needs to know of a table that a warehouse query returned. */
@@ -110,7 +70,7 @@ export function queryResultInfo(table: aq.ColumnTable): QueryResultInfo | undefi
 /** Table names and rows of a query result as an arquero table (columns kept when empty). */
 function toTable(columns: { name: string }[], rows: Row[]): aq.ColumnTable {
   const data: Record<string, unknown[]> = {};
-  for (const c of columns) data[c.name] = rows.map((r) => r[c.name]);
+  for (const c of columns) setField(data, c.name, rows.map((r) => r[c.name]));
   return aq.table(data);
 }
 
@@ -134,17 +94,14 @@ export class Warehouse {
     const fields = parseSchema(schema);
     const label = `load ${table}`;
     const rows: (string | null)[][] = [];
-    let checked = false;
-    for await (const rec of readCsvRecords(csvPath, label)) {
-      if (!checked) {
-        // A schema column missing from the header would silently load as all nulls.
-        const missing = fields.filter((f) => !Object.prototype.hasOwnProperty.call(rec, f.name)).map((f) => f.name);
-        if (missing.length) error(`${csvPath} has no column ${missing.join(", ")}`, { label, hint: `its header has: ${Object.keys(rec).join(", ")}; fix the schema's column names.` });
-        checked = true;
-      }
-      rows.push(rowToText(pick(rec, fields), fields, label));
-    }
-    await writeTextRows(this.path, table, fields, rows, { writeDisposition: opts.writeDisposition ?? "WRITE_TRUNCATE", label });
+    // A schema column missing from the header would silently load as all nulls (also with no rows).
+    const onHeader = (header: readonly string[]) => {
+      const missing = fields.filter((f) => !header.includes(f.name)).map((f) => f.name);
+      const has = header.length ? `its header has: ${header.join(", ")}` : "the file is empty (not even a header row)";
+      if (missing.length) error(`${csvPath} has no column ${missing.join(", ")}`, { label, hint: `${has}; fix the schema's column names.` });
+    };
+    for await (const rec of readCsvRecords(csvPath, label, onHeader)) rows.push(rowToText(pick(rec, fields), fields, label));
+    await writeTextRows(this.path, { table, fields, rows, writeDisposition: opts.writeDisposition ?? "WRITE_TRUNCATE", label });
     return rows.length;
   }
 
@@ -161,7 +118,8 @@ export class Warehouse {
     try {
       return await withConnection(this.path, (conn) => queryAll(conn, sql));
     } catch (e) {
-      throw new PipelineError("The query failed", { cause: e, hint: "check the SQL; tables are named dataset.table (see warehouse.tables())." });
+      if (e instanceof PipelineError) throw e;
+      throw new PipelineError(`The query failed on the warehouse ${this.path}`, { cause: e, hint: "check the SQL; tables are named dataset.table (see warehouse.tables())." });
     }
   }
 
@@ -176,7 +134,7 @@ export class Warehouse {
 
 function pick(rec: Record<string, string | null>, fields: FieldSchema[]): Row {
   const out: Row = {};
-  for (const f of fields) out[f.name] = rec[f.name] ?? null;
+  for (const f of fields) setField(out, f.name, rec[f.name] ?? null);
   return out;
 }
 
