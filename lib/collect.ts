@@ -2,7 +2,10 @@
  * collect: a PCollection's elements as an arquero table, running what is needed.
  */
 import * as aq from "arquero";
+import { error, truncate } from "./errors";
+import { variableNames } from "./interactive/names";
 import type { PCollection } from "./pipeline/pvalue";
+import { expectPCollection } from "./pipeline/validate";
 import { resolveRunner, type Runner } from "./runners/registry";
 import { runPlan } from "./runners/direct";
 
@@ -76,12 +79,26 @@ export function toColumns(elements: readonly unknown[]): { shape: ElementShape; 
 /**
  * The elements of a PCollection as an arquero table: records become columns, `[key, value]`
  * pairs the columns `key` and `value`, anything else a column `element`. Runs whatever
- * part of the pipeline is needed.
+ * part of the pipeline is needed. Anything but one PCollection (the `{ main, ... }` record
+ * of a multi-output ParDo, `undefined`) is a PipelineError saying what to pass instead.
  *
  * @example
  * const table = await beam.collect(out);
  * table.print();
  */
 export async function collect<T>(pcoll: PCollection<T>, opts: CollectOptions = {}): Promise<aq.ColumnTable> {
-  return aq.table(toColumns(await elementsOf(pcoll, opts)).columns);
+  const checked = expectPCollection<T>(pcoll, "beam.collect", variableNames());
+  checkRowLimit(opts?.n, "beam.collect");
+  return aq.table(toColumns(await elementsOf(checked, opts)).columns);
+}
+
+/**
+ * @internal Checks the `n` option of collect and show: a whole number of at least 0, or
+ * absent (a negative or fractional one would silently drop or keep the wrong rows).
+ */
+export function checkRowLimit(n: unknown, call: string): void {
+  if (n === undefined || (typeof n === "number" && Number.isInteger(n) && n >= 0)) return;
+  error(`${call}() option n must be a whole number of at least 0, got ${truncate(n, 40)}`, {
+    hint: `write e.g. ${call}(teachers, { n: 5 }), or leave n out for all elements.`,
+  });
 }

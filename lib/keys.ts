@@ -36,24 +36,27 @@ export interface EncodeKeyOptions {
    * diff, which compares whatever a test hands it).
    */
   readonly opaque?: "refuse" | "identity";
-  /** The transform label to name when refusing a key. */
-  readonly label?: string;
 }
 
 /** Why a key cannot be encoded, and where in it. */
 class Refusal {
-  constructor(readonly what: string, readonly path: string) {}
+  constructor(readonly what: string, readonly path: readonly (string | number)[]) {}
 }
 
 /**
  * A canonical string for a key: equal for values equal as keys (see the module's rules),
- * different for all others. Throws a {@link PipelineError} naming the value for a key that
- * is not data.
+ * different for all others. Throws a {@link PipelineError} naming the value and where in
+ * it the problem is for a key that is not data (the operator using the key adds its label).
  */
 export function encodeKey(value: unknown, opts: EncodeKeyOptions = {}): string {
   const ancestors = new Set<object>();
+  // Where the encoder is inside the key, kept as segments and only made text for an error.
+  const at: (string | number)[] = [];
   const identity = opts.opaque === "identity";
-  const enc = (v: unknown, at: string, depth: number): string => {
+  const refuse = (what: string): never => {
+    throw new Refusal(what, at.slice());
+  };
+  const enc = (v: unknown): string => {
     switch (typeof v) {
       case "string":
         return JSON.stringify(v);
@@ -67,51 +70,56 @@ export function encodeKey(value: unknown, opts: EncodeKeyOptions = {}): string {
       case "undefined":
         return "u";
       case "symbol":
-        if (identity) return opaqueId(v);
-        throw new Refusal(`a symbol (${String(v)})`, at);
+        return identity ? opaqueId(v) : refuse(`a symbol: ${String(v)}`);
       case "function":
-        if (identity) return opaqueId(v);
-        throw new Refusal(`a function (${v.name || "anonymous"})`, at);
+        return identity ? opaqueId(v) : refuse(`a function: ${v.name || "(anonymous)"}`);
     }
     if (v === null) return "n";
     const obj = v as object;
     if (util.types.isDate(obj)) return `D${(obj as Date).getTime()}`;
-    if (depth >= MAX_KEY_DEPTH) throw new Refusal(`nested more than ${MAX_KEY_DEPTH} levels deep`, at);
-    if (ancestors.has(obj)) throw new Refusal("a cycle (the value contains itself)", at);
+    if (at.length >= MAX_KEY_DEPTH) refuse(`nested more than ${MAX_KEY_DEPTH} levels deep`);
+    if (ancestors.has(obj)) refuse("a cycle (a value that contains itself)");
     const kind = Array.isArray(obj) ? "array" : util.types.isMap(obj) ? "map" : util.types.isSet(obj) ? "set" : isPlainRecord(obj) ? "record" : null;
-    if (kind === null) {
-      if (identity) return opaqueId(obj);
-      throw new Refusal(`an instance of ${className(obj)}`, at);
-    }
+    if (kind === null) return identity ? opaqueId(obj) : refuse(`an instance of ${className(obj)}`);
     ancestors.add(obj);
     try {
-      const d = depth + 1;
       switch (kind) {
         case "array": {
           const a = obj as unknown[];
           const parts = new Array<string>(a.length);
-          for (let i = 0; i < a.length; i++) parts[i] = enc(a[i], `${at}[${i}]`, d);
+          for (let i = 0; i < a.length; i++) {
+            at.push(i);
+            parts[i] = enc(a[i]);
+            at.pop();
+          }
           return `[${parts.join(",")}]`;
         }
         case "map": {
           const parts: string[] = [];
-          for (const [k, x] of obj as Map<unknown, unknown>) parts.push(`${enc(k, `${at}.<key>`, d)}:${enc(x, `${at}.get(…)`, d)}`);
+          at.push("<map entry>");
+          for (const [k, x] of obj as Map<unknown, unknown>) parts.push(`${enc(k)}:${enc(x)}`);
+          at.pop();
           return `M[${parts.sort().join(",")}]`;
         }
         case "set": {
           const parts: string[] = [];
-          for (const x of obj as Set<unknown>) parts.push(enc(x, `${at}.<item>`, d));
+          at.push("<set item>");
+          for (const x of obj as Set<unknown>) parts.push(enc(x));
+          at.pop();
           return `S[${parts.sort().join(",")}]`;
         }
         default: {
           if (Object.getOwnPropertySymbols(obj).some((s) => Object.prototype.propertyIsEnumerable.call(obj, s))) {
-            if (identity) return opaqueId(obj);
-            throw new Refusal("a record with symbol-keyed fields", at);
+            return identity ? opaqueId(obj) : refuse("a record with symbol-keyed fields");
           }
           const rec = obj as Record<string, unknown>;
           const names = Object.keys(rec).sort();
           const parts = new Array<string>(names.length);
-          for (let i = 0; i < names.length; i++) parts[i] = `${JSON.stringify(names[i])}:${enc(rec[names[i]], `${at}.${names[i]}`, d)}`;
+          for (let i = 0; i < names.length; i++) {
+            at.push(names[i]);
+            parts[i] = `${JSON.stringify(names[i])}:${enc(rec[names[i]])}`;
+            at.pop();
+          }
           return `{${parts.join(",")}}`;
         }
       }
@@ -120,15 +128,22 @@ export function encodeKey(value: unknown, opts: EncodeKeyOptions = {}): string {
     }
   };
   try {
-    return enc(value, "key", 0);
+    return enc(value);
   } catch (e) {
     if (e instanceof Refusal) {
-      const where = e.path === "key" ? "" : ` (at ${e.path})`;
-      throw new PipelineError(`A key cannot be ${e.what}${where}`, { label: opts.label, element: value, hasElement: true, hint: HINT });
+      const where = e.path.length ? ` (at ${pathText(e.path)})` : "";
+      throw new PipelineError(`A key cannot be ${e.what}${where}`, { element: value, hasElement: true, hint: HINT });
     }
     // A throwing getter or a Proxy: the key cannot be read, so it cannot be compared.
-    throw new PipelineError("A key could not be read to compare it", { label: opts.label, element: value, hasElement: true, cause: e, hint: HINT });
+    throw new PipelineError("A key could not be read to compare it", { element: value, hasElement: true, cause: e, hint: HINT });
   }
+}
+
+/** `key.owner[2].name`, shortened in the middle when deep. */
+function pathText(path: readonly (string | number)[]): string {
+  const seg = (s: string | number) => (typeof s === "number" ? `[${s}]` : s.startsWith("<") ? ` ${s}` : /^[A-Za-z_$][\w$]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`);
+  const shown = path.length > 12 ? [...path.slice(0, 4).map(seg), `…(${path.length - 8} more)…`, ...path.slice(-4).map(seg)] : path.map(seg);
+  return `key${shown.join("")}`;
 }
 
 /** True for `{...}` and `Object.create(null)` records from any realm (a notebook cell's vm context too). */
@@ -146,15 +161,17 @@ function className(obj: object): string {
   }
 }
 
-const identities = new WeakMap<object | symbol, number>();
+// Node 20 takes unregistered symbols as weak-map keys; ES2022's typings do not know it yet.
+const identities = new WeakMap<object, number>();
 let nextIdentity = 0;
 
 /** A text that only this value encodes to: for values compared by identity. */
 function opaqueId(v: object | symbol): string {
   // Registered symbols (Symbol.for) are one per key, and cannot be weak-map keys.
   if (typeof v === "symbol" && Symbol.keyFor(v) !== undefined) return `R${JSON.stringify(Symbol.keyFor(v))}`;
-  let id = identities.get(v);
-  if (id === undefined) identities.set(v, (id = ++nextIdentity));
+  const key = v as object;
+  let id = identities.get(key);
+  if (id === undefined) identities.set(key, (id = ++nextIdentity));
   return `#${id}`;
 }
 
@@ -165,9 +182,6 @@ export class KeyedMap<K, V> {
   // collide with structured keys because those live in their own map.
   private readonly primitives = new Map<unknown, { key: K; value: V }>();
   private readonly structured = new Map<string, { key: K; value: V }>();
-
-  /** @param opts.label the transform to name when a key is refused. */
-  constructor(private readonly opts: { label?: string } = {}) {}
 
   get size(): number {
     return this.primitives.size + this.structured.size;
@@ -180,14 +194,14 @@ export class KeyedMap<K, V> {
       if (!e) this.primitives.set(key, (e = { key, value: init() }));
       return e;
     }
-    const enc = encodeKey(key, this.opts);
+    const enc = encodeKey(key);
     let e = this.structured.get(enc);
     if (!e) this.structured.set(enc, (e = { key, value: init() }));
     return e;
   }
 
   get(key: K): V | undefined {
-    return (isPrimitive(key) ? this.primitives.get(key) : this.structured.get(encodeKey(key, this.opts)))?.value;
+    return (isPrimitive(key) ? this.primitives.get(key) : this.structured.get(encodeKey(key)))?.value;
   }
 
   *entries(): IterableIterator<[K, V]> {

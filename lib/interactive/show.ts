@@ -3,7 +3,9 @@
  * and anything that knows how to display itself (charts).
  */
 import * as aq from "arquero";
-import { elementsOf, isRecord } from "../collect";
+import { checkRowLimit, elementsOf, isRecord } from "../collect";
+import { error } from "../errors";
+import { describeValue, expectPCollection, taggedOutputs } from "../pipeline/validate";
 import { plural } from "../display/encode";
 import { queryResultInfo } from "../warehouse/warehouse";
 import { DISPLAY_SYMBOL, isDisplayable } from "../display/displayable";
@@ -124,6 +126,7 @@ function followRunState(p: Pipeline, runner: InteractiveRunner, id: string): () 
  * await beam.show(teachers, { n: 5 });  // only five rows
  */
 export async function show(x: unknown, opts: ShowOptions = {}): Promise<void> {
+  checkRowLimit(opts?.n, "beam.show");
   if (x instanceof Pipeline) return showGraph(x);
   displayBundle(await bundleOf(x, opts));
 }
@@ -135,7 +138,14 @@ export async function bundleOf(x: unknown, opts: ShowOptions = {}): Promise<Reco
   if (x instanceof aq.ColumnTable) return arqueroBundle(x, opts);
   if (isDisplayable(x)) return x[DISPLAY_SYMBOL]();
   if (Array.isArray(x)) return tableBundle({ label: opts.label ?? arrayCaption(x), pipeline: null, pcollection: null, elements: x, total: x.length }, opts);
-  throw new TypeError(`show() cannot display ${x === null ? "null" : typeof x}; pass a PCollection, an arquero table, an array, a pipeline or a chart`);
+  // The `{ main, ... }` record of a multi-output ParDo: the error says which output to pick.
+  if (taggedOutputs(x)) expectPCollection(x, "beam.show", variableNames());
+  return error(`beam.show() cannot display ${describeValue(x)}`, {
+    hint:
+      x === undefined
+        ? "pass the variable that holds what .apply(...) returned, e.g. beam.show(teachers); a variable is undefined until the cell that assigns it has run."
+        : "pass a PCollection, an arquero table, an array, a pipeline or a chart.",
+  });
 }
 
 /**

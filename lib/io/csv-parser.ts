@@ -64,6 +64,10 @@ export async function* readCsvFile(file: string, opts: ReadCsvOptions): AsyncGen
     }
   } catch (e) {
     if (e instanceof PipelineError) throw e;
+    // A file system error (the file removed or unreadable since it was matched) is not the CSV's fault.
+    if (typeof (e as { syscall?: unknown })?.syscall === "string") {
+      throw new PipelineError(`Cannot read ${file}`, { label: opts.label, cause: e, hint: "check that the file exists and is readable, then run again." });
+    }
     throw new PipelineError(`Cannot parse ${file}`, {
       label: opts.label,
       cause: e,

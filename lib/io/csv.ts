@@ -20,8 +20,6 @@ export interface ReadFromCsvOptions<S extends TableSchema> {
   delimiter?: string;
 }
 
-type CsvRow = CsvRecord;
-
 class CsvSource implements Source<Record<string, unknown>> {
   private readonly fields: FieldSchema[] | null;
   constructor(private readonly pattern: string, private readonly opts: ReadFromCsvOptions<TableSchema>) {
@@ -56,7 +54,7 @@ class CsvSource implements Source<Record<string, unknown>> {
     }
   }
 
-  private typed(record: CsvRow, file: string, line: number, label: string): Record<string, unknown> {
+  private typed(record: CsvRecord, file: string, line: number, label: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const f of this.fields!) {
       const r = coerce(record[f.name], f);
@@ -71,7 +69,7 @@ class CsvSource implements Source<Record<string, unknown>> {
     return out;
   }
 
-  private misfit(record: CsvRow, file: string, line: number, label: string, f: FieldSchema, why: string, hint: string): never {
+  private misfit(record: CsvRecord, file: string, line: number, label: string, f: FieldSchema, why: string, hint: string): never {
     error(`Row at ${file}:${line} does not fit the schema: column ${f.name} (${f.type}) ${why}`, { label, element: record, hasElement: true, hint });
   }
 
@@ -93,7 +91,7 @@ class CsvSource implements Source<Record<string, unknown>> {
  * const classes = p.apply("Read classes", beam.io.ReadFromCsv("class.csv", { schema: "sid:STRING,cno:STRING,credits:INTEGER" }));
  */
 export function ReadFromCsv<const S extends string>(path: string, opts: ReadFromCsvOptions<S> & { schema: S }): PTransform<PBegin, PCollection<SchemaRow<S>>>;
-export function ReadFromCsv(path: string, opts?: ReadFromCsvOptions<TableSchema>): PTransform<PBegin, PCollection<CsvRow>>;
+export function ReadFromCsv(path: string, opts?: ReadFromCsvOptions<TableSchema>): PTransform<PBegin, PCollection<CsvRecord>>;
 export function ReadFromCsv(path: string, opts: ReadFromCsvOptions<TableSchema> = {}): PTransform<PBegin, PCollection<any>> {
   if (typeof path !== "string" || !path) error("ReadFromCsv needs a file path or glob pattern", { hint: 'write beam.io.ReadFromCsv("data/input.csv").' });
   return new Read("ReadFromCsv", new CsvSource(path, opts));

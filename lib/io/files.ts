@@ -1,5 +1,6 @@
 /**
- * File helpers shared by the text and CSV IO: glob expansion and atomic shard writing.
+ * File helpers shared by the text and CSV IO: glob expansion, line reading and staged
+ * shard writing.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -59,19 +60,21 @@ export function shardName(prefix: string, template: string, shard: number, count
 }
 
 /**
- * Writes lines into a temporary file beside `finalPath`, renamed into place on commit,
- * so a failed run leaves no half-written file.
+ * Writes lines into a temporary file beside `finalPath` (so that the rename into place,
+ * done by the run's commit, stays on one file system), so a failed run leaves no
+ * half-written file.
  */
 export class AtomicFile {
-  private readonly tmp: string;
+  /** The temporary file the lines go to. */
+  readonly stagedPath: string;
   private fd: number;
   private buffer: string[] = [];
   private buffered = 0;
 
   constructor(readonly finalPath: string) {
     fs.mkdirSync(path.dirname(path.resolve(finalPath)), { recursive: true });
-    this.tmp = path.join(path.dirname(path.resolve(finalPath)), `.${path.basename(finalPath)}.beamlab-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
-    this.fd = fs.openSync(this.tmp, "w");
+    this.stagedPath = path.join(path.dirname(path.resolve(finalPath)), `.${path.basename(finalPath)}.beamlab-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+    this.fd = fs.openSync(this.stagedPath, "w");
   }
 
   writeLine(line: string): void {
@@ -94,11 +97,6 @@ export class AtomicFile {
     this.fd = -1;
   }
 
-  commit(): void {
-    this.close();
-    fs.renameSync(this.tmp, this.finalPath);
-  }
-
   abort(): void {
     try {
       if (this.fd >= 0) fs.closeSync(this.fd);
@@ -106,6 +104,6 @@ export class AtomicFile {
       // already closed
     }
     this.fd = -1;
-    fs.rmSync(this.tmp, { force: true });
+    fs.rmSync(this.stagedPath, { force: true });
   }
 }

@@ -1,9 +1,12 @@
 /**
  * The contracts between IO transforms and runners: a Source yields bundles of elements,
- * a Sink writes them in two phases so a failed run leaves nothing behind.
+ * a Sink writes them in two phases so a failed run leaves nothing behind: it stages its
+ * output while the run goes on, and the runner publishes what every sink of the run staged
+ * as one group when the whole pipeline succeeded (see `./commit.ts`).
  */
 import type { PipelineOptions } from "../pipeline/pipeline";
 import type { DeclaredColumn } from "../pipeline/pvalue";
+import type { TableWrite } from "../warehouse/transaction";
 
 /** What a runner hands to sources and sinks. */
 export interface IOContext {
@@ -17,7 +20,11 @@ export interface IOContext {
   readonly label: string;
 }
 
-/** A bounded source of elements. */
+/**
+ * A bounded source of elements. A runner that stops reading early (a failure further down,
+ * an interrupt) calls the iterator's `return()`, so a source written as an async generator
+ * must release what it holds (file handles, connections) in `finally`.
+ */
 export interface Source<T> {
   /** Yields the elements in bundles (arrays). */
   read(ctx: IOContext): AsyncIterable<T[]>;
@@ -27,20 +34,36 @@ export interface Source<T> {
   schema?(): readonly DeclaredColumn[] | null;
 }
 
-/** An open sink: receives bundles, then is closed, then committed or aborted by the runner. */
+/** Files a sink wrote under temporary names, each to be renamed to its target. */
+export interface StagedFiles {
+  readonly kind: "files";
+  /** The sink's transform label, for errors. */
+  readonly label: string;
+  readonly files: readonly { readonly staged: string; readonly target: string }[];
+}
+
+/** Rows a sink will write into a warehouse table, in the run's transaction on that file. */
+export interface StagedTable {
+  readonly kind: "table";
+  /** The sink's transform label, for errors. */
+  readonly label: string;
+  /** The warehouse file (an absolute path). */
+  readonly warehouse: string;
+  readonly write: TableWrite;
+}
+
+/** What a sink has staged: published with the other sinks of the run, or discarded. */
+export type StagedOutput = StagedFiles | StagedTable;
+
+/** An open sink: receives bundles, then is closed, then published or aborted by the runner. */
 export interface SinkWriter<T, R> {
   write(batch: T[]): void | Promise<void>;
   /** Ends writing; returns the elements of the sink's output PCollection (e.g. file names). */
   close(): Promise<R[]>;
-  /** Makes the output visible; called only when the whole pipeline succeeded. */
-  commit(): Promise<void>;
-  /** Removes everything written; called when the pipeline failed. Must not throw. */
+  /** What to publish when the whole pipeline succeeded; called after `close`. Changes nothing visible. */
+  staged(): StagedOutput;
+  /** Removes everything staged; called when the pipeline (or the publication) failed. Must not throw. */
   abort(): Promise<void>;
-  /**
-   * True when commit can fail for reasons outside the run (e.g. a table that is not empty);
-   * such writers are committed before the others, so that their failure leaves nothing behind.
-   */
-  readonly mayFailOnCommit?: boolean;
 }
 
 /** A destination for a PCollection. */

@@ -2,11 +2,11 @@
  * ReadFromSQL and WriteToTable: pipelines reading from and writing to the warehouse, as
  * the course's pipelines do with BigQuery.
  */
-import { error } from "../errors";
+import { error, PipelineError } from "../errors";
 import type { DeclaredColumn, PBegin, PCollection } from "../pipeline/pvalue";
 import type { PTransform } from "../pipeline/transform";
 import { streamQuery, withConnection } from "../warehouse/duckdb";
-import { defaultWarehousePath, rowToText, splitTableName, writeTextRows, type CreateDisposition, type WriteDisposition } from "../warehouse/warehouse";
+import { defaultWarehousePath, rowToText, splitTableName, type CreateDisposition, type WriteDisposition } from "../warehouse/warehouse";
 import { Read, Write } from "./read-write";
 import { parseSchema, type SchemaRow, type TableSchema } from "./schema";
 import type { IOContext, Sink, SinkWriter, Source } from "./source-sink";
@@ -31,9 +31,16 @@ class SqlSource implements Source<Record<string, unknown>> {
     const batches: Record<string, unknown>[][] = [];
     // The connection is closed before elements flow on, so the file is free while the
     // rest of the pipeline (maybe a WriteToTable to the same file) runs.
-    await withConnection(file, async (conn) => {
-      for await (const rows of streamQuery(conn, this.opts.query, (c) => (this.columns = c))) batches.push(rows);
-    }).catch((e) => error("The query failed", { label: ctx.label, cause: e, hint: "check the SQL; tables are named dataset.table (see beam.warehouse.open().tables())." }));
+    await withConnection(
+      file,
+      async (conn) => {
+        for await (const rows of streamQuery(conn, this.opts.query, (c) => (this.columns = c), ctx.label)) batches.push(rows);
+      },
+      { label: ctx.label },
+    ).catch((e) => {
+      if (e instanceof PipelineError) throw e;
+      error(`The query failed on the warehouse ${file}`, { label: ctx.label, cause: e, hint: "check the SQL; tables are named dataset.table (see beam.warehouse.open().tables())." });
+    });
     let batch: Record<string, unknown>[] = [];
     for (const rows of batches.splice(0)) {
       for (const r of rows) {
@@ -84,15 +91,15 @@ class TableSink implements Sink<unknown, string> {
     const rows: (string | null)[][] = [];
     const opts = this.opts;
     return {
-      mayFailOnCommit: true,
       write(batch) {
         for (const row of batch) rows.push(rowToText(row, fields, ctx.label));
       },
       async close() {
         return [opts.table];
       },
-      async commit() {
-        await writeTextRows(file, opts.table, fields, rows, { writeDisposition: opts.writeDisposition, createDisposition: opts.createDisposition, label: ctx.label });
+      staged() {
+        const write = { table: opts.table, fields, rows, writeDisposition: opts.writeDisposition, createDisposition: opts.createDisposition, label: ctx.label };
+        return { kind: "table", label: ctx.label, warehouse: file, write };
       },
       async abort() {
         rows.length = 0;
@@ -106,7 +113,9 @@ class TableSink implements Sink<unknown, string> {
 
 /**
  * Writes records to a warehouse table with a declared schema. A row that does not fit the
- * schema fails the run naming the row and the column, and the table is left as it was.
+ * schema fails the run naming the row and the column, and the table is left as it was. The
+ * rows are written only when the whole pipeline succeeded, in one transaction with every
+ * other WriteToTable of the run into the same warehouse file.
  *
  * @example
  * teachers.apply("Write table", beam.io.WriteToTable({

@@ -2,7 +2,7 @@
  * ReadFromText and WriteToText.
  */
 import * as fs from "node:fs";
-import { error } from "../errors";
+import { error, PipelineError } from "../errors";
 import type { PBegin, PCollection } from "../pipeline/pvalue";
 import type { PTransform } from "../pipeline/transform";
 import { AtomicFile, matchFiles, readLines, shardName } from "./files";
@@ -52,9 +52,19 @@ export function formatLine(value: unknown): string {
 
 class TextSink implements Sink<unknown, string> {
   constructor(private readonly prefix: string, private readonly opts: Required<WriteToTextOptions>) {}
-  async open(): Promise<SinkWriter<unknown, string>> {
+  async open(ctx: IOContext): Promise<SinkWriter<unknown, string>> {
     const n = this.opts.shardNameTemplate === "" ? 1 : this.opts.numShards;
-    const files = Array.from({ length: n }, (_, i) => new AtomicFile(shardName(this.prefix, this.opts.shardNameTemplate, i, n, this.opts.fileNameSuffix)));
+    const files: AtomicFile[] = [];
+    for (let i = 0; i < n; i++) {
+      const name = shardName(this.prefix, this.opts.shardNameTemplate, i, n, this.opts.fileNameSuffix);
+      try {
+        files.push(new AtomicFile(name));
+      } catch (e) {
+        // The shards opened so far would stay open and on disk.
+        files.forEach((f) => f.abort());
+        throw new PipelineError(`Cannot write ${name}`, { label: ctx.label, cause: e, hint: "check that its folder can be created and written to." });
+      }
+    }
     let next = 0;
     return {
       write(batch) {
@@ -67,8 +77,8 @@ class TextSink implements Sink<unknown, string> {
         files.forEach((f) => f.close());
         return files.map((f) => f.finalPath);
       },
-      async commit() {
-        files.forEach((f) => f.commit());
+      staged() {
+        return { kind: "files", label: ctx.label, files: files.map((f) => ({ staged: f.stagedPath, target: f.finalPath })) };
       },
       async abort() {
         files.forEach((f) => f.abort());

@@ -1,12 +1,14 @@
 /**
  * The pipeline: a graph of applied transforms, built by `apply` and executed by a runner.
  */
-import { error } from "../errors";
+import { PipelineError, error, isPipelineError } from "../errors";
 import { PBegin, PCollection, PValue, pcollectionsOf, taggedPCollections } from "./pvalue";
 import type { ExpandContext, PrimitiveSpec, PTransform, TransformNode } from "./transform";
 import type { PipelineResult } from "../runners/result";
 import { resolveRunner, type RunnerChoice } from "../runners/registry";
 import { Removal, downstreamOf, removalTarget } from "./removal";
+import { checkedOptions } from "./options";
+import { checkInputs, checkedLabel } from "./validate";
 
 /** Options of a pipeline. */
 export interface PipelineOptions {
@@ -16,7 +18,7 @@ export interface PipelineOptions {
   warehouse?: string;
   /** A readable name, shown in graphs and the inspector. */
   name?: string;
-  /** Elements per bundle in the direct runner (default 1024). */
+  /** Elements per bundle in the direct runner: a whole number of at least 1 (default 1024). */
   bundleSize?: number;
 }
 
@@ -48,9 +50,13 @@ export class Pipeline {
   private readonly listeners: ((change: GraphChange) => void)[] = [];
   private readonly begin = new PBegin(this);
 
+  /**
+   * @param options checked here: an unknown option, or one that cannot run (`bundleSize: 0`),
+   *   throws a PipelineError naming it
+   */
   constructor(options: PipelineOptions = {}) {
+    this.options = checkedOptions(options);
     this.id = `pipeline${++nextPipelineId}`;
-    this.options = { ...options };
     created.push(new WeakRef(this));
   }
 
@@ -154,9 +160,10 @@ export class Pipeline {
         hint: "pass a transform such as beam.Map(fn) or beam.ParDo(new MyDoFn()).",
       });
     }
-    const name = label ?? transform.name;
+    const name = checkedLabel(label, transform.name, input as PValue);
     const parent = this.stack[this.stack.length - 1] ?? null;
     const fullLabel = parent ? `${parent.fullLabel}/${name}` : name;
+    checkInputs(input as PValue, fullLabel, transform.name);
     const inputs = pcollectionsOf(input as PValue);
     for (const pc of inputs) pc.assertPresent(fullLabel);
     for (const pc of inputs) {
@@ -198,7 +205,9 @@ export class Pipeline {
       out = transform.expand(input, this.contextFor(node));
     } catch (e) {
       this.detach(node);
-      throw e;
+      // A re-applied cell that fails leaves the step it would have replaced in place.
+      if (existing) this.reattach(existing, position);
+      throw expandFailure(e, fullLabel, input as PValue);
     } finally {
       this.stack.pop();
     }
@@ -212,9 +221,19 @@ export class Pipeline {
     return {
       node,
       primitive: <Out extends PValue>(spec: PrimitiveSpec, opts: { tags?: string[]; sideInputs?: PCollection<unknown>[] } = {}): Out => {
+        checkPrimitiveInputs(spec, node);
         node.primitive = spec;
         node.sideInputs = opts.sideInputs ?? [];
-        for (const pc of node.sideInputs) pc.assertPresent(node.fullLabel);
+        for (const pc of node.sideInputs) {
+          pc.assertPresent(node.fullLabel);
+          // A run computes only this pipeline's PCollections: another's would arrive empty.
+          if (pc.pipeline !== this) {
+            error(`The side input ${pc.label} belongs to another pipeline`, {
+              label: node.fullLabel,
+              hint: "build the side input in the same pipeline as the main input, or use one Pipeline object for both.",
+            });
+          }
+        }
         const tags = opts.tags ?? ["main"];
         for (const tag of tags) node.outputs.set(tag, new PCollection(this, node, tag));
         if (tags.length === 1 && tags[0] === "main") return node.outputs.get("main") as unknown as Out;
@@ -238,6 +257,12 @@ export class Pipeline {
     };
     drop(node);
     return i >= 0 ? i : siblings.length;
+  }
+
+  /** Puts a detached node (and its parts) back where it stood. */
+  private reattach(node: TransformNode, position: number): void {
+    (node.parent ? node.parent.children : this.roots).splice(position, 0, node);
+    for (const n of subtree(node)) this.byLabel.set(n.fullLabel, n);
   }
 
   /**
@@ -281,6 +306,36 @@ export class Pipeline {
   toString(): string {
     return `Pipeline[${this.name}]`;
   }
+}
+
+/** A source reads nothing; every other primitive needs a PCollection to read, else it would run on nothing. */
+function checkPrimitiveInputs(spec: PrimitiveSpec, node: TransformNode): void {
+  const isSource = spec.kind === "Create" || spec.kind === "Read";
+  if (!isSource && node.inputs.length === 0) {
+    error(`${node.kind} was applied to the pipeline itself, so it would have no input`, {
+      label: node.fullLabel,
+      hint: `apply it to a PCollection, e.g. rows.apply(${JSON.stringify(node.label)}, ...); only sources (beam.Create, beam.io.ReadFromText, ...) are applied to the pipeline.`,
+    });
+  }
+  if (isSource && node.inputs.length > 0) {
+    error(`${node.kind} is a source, but it was applied to ${node.inputs.length === 1 ? `the PCollection "${node.inputs[0].label}"` : "PCollections"}, which it would ignore`, {
+      label: node.fullLabel,
+      hint: `apply it to the pipeline: p.apply(${JSON.stringify(node.label)}, ...).`,
+    });
+  }
+}
+
+/** An error thrown while a transform built its part of the graph, naming the transform. */
+function expandFailure(e: unknown, label: string, input: PValue): unknown {
+  if (isPipelineError(e)) return e;
+  return new PipelineError("Building the transform failed", {
+    label,
+    cause: e,
+    hint:
+      input instanceof PBegin
+        ? "only sources (beam.Create, beam.io.ReadFromText, ...) are applied to the pipeline itself; apply this transform to a PCollection: rows.apply(...)."
+        : "see the cause and the line: the transform's code failed while it was being applied.",
+  });
 }
 
 function subtree(n: TransformNode): TransformNode[] {

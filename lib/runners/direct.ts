@@ -3,6 +3,8 @@
  * steps so text-to-text pipelines stream.
  */
 import { PipelineError } from "../errors";
+import { publishAll } from "../io/commit";
+import type { StagedOutput } from "../io/source-sink";
 import type { Pipeline } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import { execute, type ExecutionOptions, type ExecutionOutcome } from "./executor";
@@ -12,7 +14,7 @@ import { executableNodes, planFor } from "./plan";
 import { registerRunner, type Runner } from "./registry";
 import { PipelineResult } from "./result";
 
-/** Runs a pipeline's nodes for `targets` (all when null) and commits its sinks on success. */
+/** Runs a pipeline's nodes for `targets` (all when null) and publishes all its sinks together on success. */
 export async function runPlan(
   pipeline: Pipeline,
   targets: PCollection<unknown>[] | null,
@@ -22,17 +24,15 @@ export async function runPlan(
   const nodes = executableNodes(pipeline, hasOperator, new Set([...(opts.capture ?? []), ...(targets ?? []).map((t) => t.id)]));
   const plan = planFor(nodes, targets, new Set(opts.replay?.keys() ?? []));
   let outcome: ExecutionOutcome;
-  let uncommitted: ExecutionOutcome["writers"] = [];
+  let unpublished: ExecutionOutcome["writers"] = [];
   try {
     outcome = await execute(plan, { ...opts, options: pipeline.options });
-    // Writers whose commit may fail (tables) go first; a failure then aborts the rest.
-    uncommitted = [...outcome.writers.filter((w) => w.mayFailOnCommit), ...outcome.writers.filter((w) => !w.mayFailOnCommit)];
-    while (uncommitted.length) {
-      await uncommitted[0].commit();
-      uncommitted.shift();
-    }
+    unpublished = outcome.writers;
+    // All sinks at once: a failure in one leaves every other one's output as it was.
+    await publishAll(outcome.writers.map((w) => w.staged()).filter((s): s is StagedOutput => s !== null));
+    unpublished = [];
   } catch (e) {
-    for (const w of uncommitted) await w.abort().catch(() => undefined);
+    for (const w of unpublished) await w.abort().catch(() => undefined);
     const err = e instanceof PipelineError ? e : new PipelineError("The pipeline failed", { cause: e, hint: "see the cause above." });
     const cancelled = opts.signal?.aborted === true;
     (err as PipelineError & { result?: PipelineResult }).result = new PipelineResult(cancelled ? "CANCELLED" : "FAILED", [], err);

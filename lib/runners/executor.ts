@@ -5,8 +5,10 @@
  */
 import type { PipelineOptions } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
-import { cancelledError, createOperator, type NodeStats, type Operator, type OperatorContext, type OutputPort } from "./operator";
+import { cancelledError, createOperator, type NodeStats, type Operator, type OperatorContext, type OutputPort, type SinkHandle } from "./operator";
 import type { ExecNode } from "./plan";
+import { labelled } from "./labelled";
+import { DEFAULT_BUNDLE_SIZE, checkedBundleSize } from "../pipeline/options";
 import "./operators";
 
 /** Counts while a run is in progress, for live displays. */
@@ -41,8 +43,8 @@ export interface ExecutionOutcome {
   counts: Map<string, number>;
   stats: Map<ExecNode, NodeStats>;
   captured: Map<string, unknown[]>;
-  /** Sink writers to commit (on success) or abort (on failure). */
-  writers: { commit(): Promise<void>; abort(): Promise<void>; readonly mayFailOnCommit?: boolean }[];
+  /** Sink writers, to publish together (see `io/commit.ts`) or abort. */
+  writers: SinkHandle[];
   millis: number;
 }
 
@@ -60,7 +62,8 @@ export interface PartialOutcome {
 
 /** Runs `plan`; rejects with a PipelineError after aborting sinks and tearing down DoFns. */
 export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise<ExecutionOutcome> {
-  const bundleSize = opts.bundleSize ?? opts.options.bundleSize ?? 1024;
+  // Checked again here: options can be changed after the Pipeline checked them, and a bundle of 0 would never end.
+  const bundleSize = checkedBundleSize(opts.bundleSize ?? opts.options.bundleSize ?? DEFAULT_BUNDLE_SIZE);
   const signal = opts.signal ?? new AbortController().signal;
   const counts = new Map<string, number>();
   const captured = new Map<string, unknown[]>();
@@ -146,7 +149,7 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
       endBundle,
       io: () => ({ options: opts.options, bundleSize, signal, label: e.node.fullLabel }),
     };
-    const op = createOperator(ctx);
+    const op = labelled(createOperator(ctx), e.node, signal);
     ops.set(e, op);
     if (op.endBundle) streaming.push(op);
     for (const pc of e.inputs) {

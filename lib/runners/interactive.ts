@@ -23,7 +23,14 @@ import { registerRunner, setDefaultRunner } from "./registry";
 import { PipelineResult, type StepMetrics } from "./result";
 
 /** Wall time after which a run shows its progress. */
-const PROGRESS_AFTER_MS = Number(process.env.BEAMLAB_PROGRESS_AFTER_MS ?? 1000);
+const PROGRESS_AFTER_MS = millisFromEnv("BEAMLAB_PROGRESS_AFTER_MS", 1000);
+
+/** A duration from the environment; a value that is not a number of at least 0 is ignored (NaN would never show progress). */
+function millisFromEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  const n = text === undefined || text.trim() === "" ? NaN : Number(text);
+  return Number.isFinite(n) && n >= 0 ? n : fallback;
+}
 
 /** Computations under way, each with a promise that settles when it has stopped. */
 const running = new Map<AbortController, Promise<void>>();

@@ -7,7 +7,7 @@ import { PipelineError, error } from "../errors";
 import type { PipelineOptions } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import type { PrimitiveKind } from "../pipeline/transform";
-import type { IOContext } from "../io/source-sink";
+import type { IOContext, StagedOutput } from "../io/source-sink";
 import type { ExecNode } from "./plan";
 
 /** Where an operator sends a batch of one output PCollection. */
@@ -49,8 +49,17 @@ export interface Operator {
   endBundle?(): Promise<void>;
   activate?(): Promise<void>;
   teardown?(): Promise<void>;
-  /** For sinks: the writer to commit or abort after the run. */
-  readonly writer?: { commit(): Promise<void>; abort(): Promise<void>; readonly mayFailOnCommit?: boolean };
+  /** For sinks: the writer to publish or abort after the run. */
+  readonly writer?: SinkHandle;
+}
+
+/** A sink's writer as the runner sees it after the run. */
+export interface SinkHandle {
+  readonly label: string;
+  /** What the sink staged, to publish with every other sink (null when it never opened). */
+  staged(): StagedOutput | null;
+  /** Discards what it staged. Never throws. */
+  abort(): Promise<void>;
 }
 
 export type OperatorFactory = (ctx: OperatorContext) => Operator;

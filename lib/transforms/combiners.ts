@@ -1,6 +1,7 @@
 /**
  * Ready-made combiners, as in Beam's `beam.combiners`.
  */
+import { error, truncate } from "../errors";
 import type { PCollection } from "../pipeline/pvalue";
 import type { PTransform } from "../pipeline/transform";
 import { ptransform } from "../pipeline/transform";
@@ -57,6 +58,8 @@ export interface TopOptions<T> {
 }
 
 function topFn<T>(n: number, opts: TopOptions<T> = {}): CombineFn<T, T[], T[]> & { displayName: string } {
+  // With 0, a negative or NaN count, Top would silently produce empty lists.
+  if (!Number.isSafeInteger(n) || n < 1) error(`Top needs the number of elements to keep as a whole number of at least 1, got ${truncate(n, 40)}`, { hint: "write e.g. beam.combiners.Top.Of(3)." });
   const key = opts.key ?? ((e: T) => e as unknown as number);
   const sign = opts.reverse ? -1 : 1;
   const cmp = (a: T, b: T) => {

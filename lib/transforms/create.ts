@@ -31,5 +31,11 @@ export function Create<T>(values: Iterable<T>): PTransform<PBegin, PCollection<T
   if (values === null || values === undefined || typeof (values as Iterable<T>)[Symbol.iterator] !== "function") {
     error(`Create needs an array (or iterable) of elements, got ${values === null ? "null" : typeof values}`, { hint: "write beam.Create([element1, element2, ...])." });
   }
-  return new CreateTransform([...values]);
+  let copy: T[];
+  try {
+    copy = [...values];
+  } catch (e) {
+    error("Create could not read its values", { cause: e, hint: "pass an array of elements, e.g. beam.Create([1, 2, 3]), or fix the iterable it was given." });
+  }
+  return new CreateTransform(copy);
 }

@@ -97,6 +97,12 @@ export type MainOf<E> = Exclude<E, TaggedOutputValue<string, unknown>>;
 /** The element type of tag `K` among what a DoFn emits. */
 export type TagOf<E, K extends string> = E extends TaggedOutputValue<K, infer V> ? V : never;
 
+/** True for a promise (any thenable). A value whose `then` cannot be read (a hostile Proxy) is not one. */
 export function isPromise(v: unknown): v is Promise<unknown> {
-  return v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
+  if (v === null || typeof v !== "object") return false;
+  try {
+    return typeof (v as { then?: unknown }).then === "function";
+  } catch {
+    return false;
+  }
 }

@@ -4,6 +4,7 @@
 import { error } from "../errors";
 import type { KeepsSchema, PCollection } from "../pipeline/pvalue";
 import { PTransform, type ExpandContext } from "../pipeline/transform";
+import { firstPCollection } from "../pipeline/validate";
 
 class FlattenTransform<T> extends PTransform<readonly PCollection<T>[], PCollection<T>> implements KeepsSchema {
   readonly name = "Flatten";
@@ -18,7 +19,8 @@ type Elem<P> = P extends PCollection<infer T> ? T : never;
 /** Merges PCollections. */
 export const Flatten = {
   /**
-   * One PCollection with the elements of all of `pcolls`.
+   * One PCollection with the elements of all of `pcolls`, which must all be PCollections
+   * of one pipeline (anything else is an error when it is applied).
    *
    * @example
    * const all = beam.Flatten.of([cs, math, physics]);
@@ -27,6 +29,7 @@ export const Flatten = {
     if (!Array.isArray(pcolls) || pcolls.length === 0) {
       error("Flatten.of needs a non-empty array of PCollections", { label, hint: "write beam.Flatten.of([a, b])." });
     }
-    return pcolls[0].pipeline.applyTransform(label, new FlattenTransform<Elem<P>>(), pcolls as readonly PCollection<Elem<P>>[]);
+    const pipeline = firstPCollection(pcolls, label, "Flatten.of", "beam.Flatten.of([a, b])").pipeline;
+    return pipeline.applyTransform(label, new FlattenTransform<Elem<P>>(), pcolls as readonly PCollection<Elem<P>>[]);
   },
 };

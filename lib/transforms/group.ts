@@ -1,8 +1,10 @@
 /**
  * GroupByKey and CoGroupByKey: elements with equal keys (compared by value) brought together.
  */
-import type { PCollection } from "../pipeline/pvalue";
+import { error } from "../errors";
+import { PCollection } from "../pipeline/pvalue";
 import { PTransform, type ExpandContext } from "../pipeline/transform";
+import { describeValue, firstPCollection } from "../pipeline/validate";
 import { Flatten } from "./flatten";
 import { Map as MapT } from "./map";
 
@@ -61,14 +63,24 @@ class CoGroupByKeyTransform<R extends Record<string, PCollection<any>>> extends 
 export const CoGroupByKey = {
   /**
    * `[key, { tag1: values[], tag2: values[] }]` for every key in any input; a tag with no
-   * value for a key gets an empty array.
+   * value for a key gets an empty array. `inputs` must be a record of PCollections of one
+   * pipeline (anything else is an error when it is applied).
    *
    * @example
    * const joined = beam.CoGroupByKey.of({ students, takes });   // [sid, { students: [...], takes: [...] }]
    */
   of<R extends Record<string, PCollection<readonly [any, any]> | PCollection<[any, any]>>>(inputs: R, label = "CoGroupByKey"): PCollection<[JoinKey<R>, Joined<R>]> {
-    const first = Object.values(inputs)[0];
-    if (!first) throw new TypeError("CoGroupByKey.of needs at least one PCollection");
-    return first.pipeline.applyTransform(label, new CoGroupByKeyTransform<R>(), inputs);
+    const example = "beam.CoGroupByKey.of({ students, takes })";
+    if (inputs === null || typeof inputs !== "object" || Array.isArray(inputs) || inputs instanceof PCollection) {
+      error(`CoGroupByKey.of needs a record of tagged PCollections, got ${describeValue(inputs)}`, {
+        label,
+        hint: `name each input: ${example}; each tag becomes a field of the joined values.`,
+      });
+    }
+    for (const tag of Object.keys(inputs)) {
+      if (tag.trim() === "") error("CoGroupByKey.of: a tag is empty", { label, hint: `name each input, e.g. ${example}.` });
+    }
+    const pipeline = firstPCollection(Object.values(inputs), label, "CoGroupByKey.of", example).pipeline;
+    return pipeline.applyTransform(label, new CoGroupByKeyTransform<R>(), inputs);
   },
 };

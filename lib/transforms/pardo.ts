@@ -1,11 +1,11 @@
 /**
  * ParDo: runs a DoFn over every element; with `.withOutputs(...)`, one PCollection per tag.
  */
-import { error } from "../errors";
+import { error, truncate } from "../errors";
 import type { PCollection } from "../pipeline/pvalue";
 import { PTransform, type ExpandContext } from "../pipeline/transform";
 import { DoFn, type Emitted, type MainOf, type TagOf } from "./dofn";
-import type { SideInput } from "./side-inputs";
+import { checkSideInputs, type SideInput } from "./side-inputs";
 
 type ProcessOf<D> = D extends { process: (...args: any[]) => infer R } ? R : never;
 type InputOf<D> = D extends { process: (element: infer I, ...rest: any[]) => any } ? I : never;
@@ -25,6 +25,8 @@ export class ParDoTransform<I, E> extends PTransform<PCollection<I>, PCollection
   /** Splits the output by tag: returns `{ main, [tag]: PCollection }`. */
   withOutputs<K extends string>(...tags: K[]): PTransform<PCollection<I>, TaggedOutputs<E, K>> {
     if (tags.length === 0) error("withOutputs() needs at least one tag", { hint: 'name the tags your DoFn emits, e.g. .withOutputs("takes", "classes").' });
+    const bad = tags.find((t) => typeof t !== "string" || t.trim() === "");
+    if (bad !== undefined) error(`withOutputs() tag ${truncate(bad)} is not a name`, { hint: 'tags are non-empty strings, e.g. .withOutputs("takes", "classes").' });
     const dup = tags.find((t, i) => tags.indexOf(t) !== i);
     if (dup !== undefined || tags.includes("main" as K)) {
       error(`withOutputs() tag "${dup ?? "main"}" is not allowed`, { hint: 'tags must be distinct and "main" is the untagged output.' });
@@ -33,6 +35,7 @@ export class ParDoTransform<I, E> extends PTransform<PCollection<I>, PCollection
   }
 
   expand(input: PCollection<I>, ctx: ExpandContext): PCollection<MainOf<E>> {
+    checkSideInputs(this.sideInputs, input, ctx.node.fullLabel);
     return ctx.primitive({ kind: "ParDo", fn: this.fn, sideInputs: this.sideInputs, tags: [] }, { sideInputs: this.sideInputs.map((s) => s.pcoll) });
   }
 
@@ -48,6 +51,7 @@ class MultiOutputParDo<I, E, K extends string> extends PTransform<PCollection<I>
     this.name = `ParDo(${fn.displayName()})`;
   }
   expand(input: PCollection<I>, ctx: ExpandContext): TaggedOutputs<E, K> {
+    checkSideInputs(this.sideInputs, input, ctx.node.fullLabel);
     return ctx.primitive(
       { kind: "ParDo", fn: this.fn, sideInputs: this.sideInputs, tags: this.tags },
       { tags: ["main", ...this.tags], sideInputs: this.sideInputs.map((s) => s.pcoll) },

@@ -3,7 +3,9 @@
  * a Map or a single value (Beam's `beam.pvalue.AsList` / `AsDict` / `AsSingleton`).
  */
 import { error } from "../errors";
-import type { PCollection } from "../pipeline/pvalue";
+import { variableNames } from "../interactive/names";
+import { PCollection } from "../pipeline/pvalue";
+import { describeValue } from "../pipeline/validate";
 
 export type SideInputKind = "list" | "iter" | "dict" | "singleton";
 
@@ -61,4 +63,45 @@ export function AsDict<K, V>(pcoll: PCollection<readonly [K, V]> | PCollection<[
 /** A one-element PCollection as that element (or `defaultValue` when empty). */
 export function AsSingleton<T>(pcoll: PCollection<T>, ...defaultValue: [] | [T]): SideInput<T, T> {
   return new SideInput("singleton", pcoll, defaultValue.length ? { value: defaultValue[0] as T } : undefined);
+}
+
+const VIEW_NAMES: Record<SideInputKind, string> = { list: "AsList", iter: "AsIter", dict: "AsDict", singleton: "AsSingleton" };
+
+/**
+ * @internal Checks the side inputs of a ParDo (Map, FlatMap, Filter) when it is applied:
+ * each must be a view (`AsList`, ...) of a PCollection of the main input's pipeline.
+ * A bare PCollection would reach the function as itself, and another pipeline's would
+ * arrive empty, so both are errors that say how to fix them.
+ */
+export function checkSideInputs(sides: readonly unknown[], main: PCollection<unknown>, label: string): void {
+  sides.forEach((side, i) => {
+    const n = i + 1;
+    if (side instanceof PCollection) {
+      const name = variableNames().get(side.id) ?? "pc";
+      error(`Side input ${n} is a PCollection (${JSON.stringify(side.label)}), not a side input`, {
+        label,
+        hint: `wrap it: beam.pvalue.AsList(${name}) hands the function an array of its elements (AsDict: a Map of its [key, value] pairs; AsSingleton: its one element; AsIter: an iterable).`,
+      });
+    }
+    if (!(side instanceof SideInput)) {
+      error(`Side input ${n} is ${describeValue(side)}, not a side input`, {
+        label,
+        hint: "side inputs are beam.pvalue.AsList(pc), AsDict(pc), AsIter(pc) or AsSingleton(pc) of a PCollection; a constant needs no side input: use it in the function directly.",
+      });
+    }
+    const view = VIEW_NAMES[side.kind];
+    if (!(side.pcoll instanceof PCollection)) {
+      error(`Side input ${n} is beam.pvalue.${view} of ${describeValue(side.pcoll)}, not of a PCollection`, {
+        label,
+        hint: `pass a PCollection of this pipeline: beam.pvalue.${view}(teachers), where teachers = p.apply(...).`,
+      });
+    }
+    side.pcoll.assertPresent(label);
+    if (side.pcoll.pipeline !== main.pipeline) {
+      error(`Side input ${n} (${view} of ${JSON.stringify(side.pcoll.label)}) belongs to another pipeline`, {
+        label,
+        hint: "a run computes only its own pipeline, so this side input would arrive empty: build it in the same pipeline as the main input, or use one Pipeline object for both.",
+      });
+    }
+  });
 }

@@ -1,6 +1,7 @@
 /**
- * The only module that talks to DuckDB. A connection is opened per operation and closed
- * after it, so that two kernels (two open notebooks) can share one warehouse file.
+ * The only module that opens DuckDB files and turns DuckDB's values into ours. A connection
+ * is opened per operation and closed after it, so that two kernels (two open notebooks) can
+ * share one warehouse file.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -140,10 +141,11 @@ function fixer(typeId: DuckDBTypeId): ((v: unknown) => unknown) | null {
  * DuckDB's row objects, which drop a column named `__proto__` and keep only the last of two
  * columns with one name.
  */
-function rowMaker(names: string[], types: DuckDBType[]): (values: unknown[]) => Row {
+function rowMaker(names: string[], types: DuckDBType[], label?: string): (values: unknown[]) => Row {
   const twice = names.filter((n, i) => names.indexOf(n) !== i);
   if (twice.length) {
     error(`The query's result has more than one column named ${[...new Set(twice)].map((n) => JSON.stringify(n)).join(", ")}`, {
+      label,
       hint: "a row can hold only one field of a name: select the columns by name and rename one with AS (e.g. SELECT a.id, b.id AS b_id), or join with USING (...).",
     });
   }
@@ -159,12 +161,12 @@ function rowMaker(names: string[], types: DuckDBType[]): (values: unknown[]) => 
 }
 
 /** Column names and DuckDB type names of a query's result, and its rows in bundles. */
-export async function* streamQuery(conn: DuckDBConnection, sql: string, onColumns?: (columns: DeclaredColumn[]) => void): AsyncGenerator<Row[]> {
+export async function* streamQuery(conn: DuckDBConnection, sql: string, onColumns?: (columns: DeclaredColumn[]) => void, label?: string): AsyncGenerator<Row[]> {
   const result = await conn.stream(sql);
   const types = result.columnTypes();
   const names = result.columnNames();
   onColumns?.(declaredColumns(names, types));
-  const make = rowMaker(names, types);
+  const make = rowMaker(names, types, label);
   for await (const rows of result.yieldRowsJs()) yield rows.map(make);
 }
 

@@ -56,7 +56,7 @@ export async function beginTransaction(file: string, label?: string): Promise<Wa
         await applyWrite(c, w);
       } catch (e) {
         if (e instanceof PipelineError) throw e;
-        throw new PipelineError(`Writing ${w.table} failed`, { label: w.label, cause: e, hint: "check that the schema matches the existing table, or use WRITE_TRUNCATE." });
+        throw new PipelineError(`Writing ${w.table} failed; the table is unchanged`, { label: w.label, cause: e, hint: "check that the schema matches the existing table, or use WRITE_TRUNCATE." });
       }
     },
     async commit() {

@@ -68,9 +68,15 @@ export function queryResultInfo(table: aq.ColumnTable): QueryResultInfo | undefi
 }
 
 /** Table names and rows of a query result as an arquero table (columns kept when empty). */
-function toTable(columns: { name: string }[], rows: Row[]): aq.ColumnTable {
+function toTable(columns: { name: string }[], rows: Row[], sql: string): aq.ColumnTable {
+  // arquero copies its columns by assignment, which turns this name into a prototype.
+  if (columns.some((c) => c.name === "__proto__")) {
+    error('A query result cannot have a column named "__proto__" as a table', {
+      hint: `rename it in the SQL (SELECT "__proto__" AS proto, ...); ReadFromSQL keeps it as a field. The query: ${sql.length > 200 ? `${sql.slice(0, 199)}…` : sql}`,
+    });
+  }
   const data: Record<string, unknown[]> = {};
-  for (const c of columns) setField(data, c.name, rows.map((r) => r[c.name]));
+  for (const c of columns) data[c.name] = rows.map((r) => r[c.name]);
   return aq.table(data);
 }
 
@@ -108,7 +114,7 @@ export class Warehouse {
   /** Runs SQL and returns the result as an arquero table. */
   async query(sql: string): Promise<aq.ColumnTable> {
     const { columns, rows } = await this.run(sql);
-    const table = toTable(columns, rows);
+    const table = toTable(columns, rows, sql);
     queryResults.set(table, { sql, columns: columns.map((c) => c.declared) });
     return table;
   }

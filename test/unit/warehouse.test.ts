@@ -1,6 +1,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
+import * as fs from "node:fs";
 import * as beam from "../../lib";
 import { runFails, sink, tmpDir, writeFile } from "./helpers";
 
@@ -54,9 +55,11 @@ test("tables() lists dataset.table names, sorted", async () => {
   assert.deepEqual(await wh.tables(), ["a_ds.alpha", "a_ds.zeta", "ds.classes"]);
 });
 
-test("tables() of a new warehouse is empty", async () => {
+test("tables() of a warehouse file that does not exist fails naming it, and creates nothing", async () => {
   const dir = tmpDir();
-  assert.deepEqual(await beam.warehouse.open(path.join(dir, "new.duckdb")).tables(), []);
+  const file = path.join(dir, "new.duckdb");
+  await assert.rejects(beam.warehouse.open(file).tables(), (e: Error) => e.message.includes(`There is no warehouse file ${file}`));
+  assert.equal(fs.existsSync(file), false);
 });
 
 test("load replaces the table by default and appends with WRITE_APPEND", async () => {

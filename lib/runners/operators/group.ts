@@ -1,7 +1,7 @@
 /**
  * GroupByKey and the lifted CombinePerKey: barriers that see all of their input first.
  */
-import { PipelineError } from "../../errors";
+import { PipelineError, stepFailure } from "../../errors";
 import { KeyedMap } from "../../keys";
 import type { Operator, OperatorContext } from "../operator";
 
@@ -16,6 +16,24 @@ function badPair(label: string, el: unknown): PipelineError {
   });
 }
 
+/**
+ * The error of an element whose key cannot be grouped (a key that is not data, one whose
+ * fields cannot be read), naming the step and the whole element, whatever key encoding threw.
+ */
+function keyFailure(label: string, el: unknown, err: unknown): PipelineError {
+  return stepFailure(err, {
+    label,
+    element: el,
+    hasElement: true,
+    message: "The key of this element cannot be compared with other keys",
+    hint: KEY_HINT,
+  });
+}
+
+const KEY_HINT =
+  "keys must be data (strings, numbers, bigints, booleans, null, dates, and arrays or plain records of them): " +
+  "key by a field that is, e.g. beam.Map((x) => [x.id, x]), or filter such elements out before grouping.";
+
 export function groupByKeyOperator(ctx: OperatorContext): Operator {
   const groups = new KeyedMap<unknown, unknown[]>();
   const out = ctx.outputs.get("main")!;
@@ -24,10 +42,15 @@ export function groupByKeyOperator(ctx: OperatorContext): Operator {
   return {
     receive(batch) {
       const t0 = performance.now();
-      for (let i = 0; i < batch.length; i++) {
-        const kv = batch[i];
-        if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
-        groups.upsert(kv[0], init).value.push(kv[1]);
+      let i = 0;
+      try {
+        for (; i < batch.length; i++) {
+          const kv = batch[i];
+          if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
+          groups.upsert(kv[0], init).value.push(kv[1]);
+        }
+      } catch (e) {
+        throw keyFailure(label, batch[i], e);
       }
       ctx.stats.millis += performance.now() - t0;
     },
@@ -42,19 +65,31 @@ export function combinePerKeyOperator(ctx: OperatorContext): Operator {
   const accs = new KeyedMap<unknown, unknown>();
   const out = ctx.outputs.get("main")!;
   const label = ctx.exec.node.fullLabel;
-  const init = () => fn.createAccumulator();
+  let current: unknown;
+  const init = () => {
+    try {
+      return fn.createAccumulator();
+    } catch (err) {
+      throw new PipelineError("The combine function failed", { label, element: current, hasElement: true, cause: err, hint: "fix createAccumulator() of the combine function." });
+    }
+  };
   return {
     receive(batch) {
       const t0 = performance.now();
-      for (let i = 0; i < batch.length; i++) {
-        const kv = batch[i];
-        if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
-        const e = accs.upsert(kv[0], init);
-        try {
-          e.value = fn.addInput(e.value, kv[1]);
-        } catch (err) {
-          throw new PipelineError("The combine function failed", { label, element: kv, hasElement: true, cause: err, hint: "fix the combine function for this value." });
+      let i = 0;
+      try {
+        for (; i < batch.length; i++) {
+          const kv = (current = batch[i]);
+          if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
+          const e = accs.upsert(kv[0], init);
+          try {
+            e.value = fn.addInput(e.value, kv[1]);
+          } catch (err) {
+            throw new PipelineError("The combine function failed", { label, element: kv, hasElement: true, cause: err, hint: "fix the combine function for this value." });
+          }
         }
+      } catch (e) {
+        throw keyFailure(label, batch[i], e);
       }
       ctx.stats.millis += performance.now() - t0;
     },

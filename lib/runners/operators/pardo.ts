@@ -3,7 +3,8 @@
  * DoFns (Map, FlatMap, Filter) take a loop without the generic result handling, which is
  * most of the direct runner's speed.
  */
-import { PipelineError } from "../../errors";
+import { PipelineError, isPipelineError } from "../../errors";
+import { isError } from "../../render";
 import { DoFn, FunctionDoFn, TaggedOutputValue, isPromise } from "../../transforms/dofn";
 import { cancelledError, type Operator, type OperatorContext, type OutputPort } from "../operator";
 
@@ -190,18 +191,29 @@ export class ParDoOperator implements Operator {
     }
   }
 
+  /** The DoFn's name for messages; a displayName() that throws must not replace the DoFn's own error. */
+  private fnName(): string {
+    try {
+      return String(this.fn.displayName());
+    } catch {
+      return "DoFn";
+    }
+  }
+
   protected failure(e: unknown, el: unknown, method = "process"): PipelineError {
-    if (e instanceof PipelineError && e.label) return e;
-    const immutable = e instanceof TypeError && /read[- ]only|not extensible|Cannot assign|Cannot add property/i.test(e.message);
-    const hint = e instanceof PipelineError && e.hint
+    // `e` is whatever the DoFn threw, maybe a hostile Proxy: only safe checks, so the error stays the DoFn's.
+    const known = isPipelineError(e);
+    if (known && e.label) return e;
+    const immutable = isError(e) && e instanceof TypeError && /read[- ]only|not extensible|Cannot assign|Cannot add property/i.test(safeMessage(e));
+    const hint = known && e.hint
       ? e.hint
       : immutable
         ? "elements are immutable in Beam: return a new value instead of changing the input, e.g. `return [{ ...element, field: value }]`."
         : method === "process"
           ? "fix the code for this element, or filter such elements out in an earlier step."
-          : `fix ${method}() of ${this.fn.displayName()}.`;
-    const message = e instanceof PipelineError ? e.message.split("\n")[0] : `${this.fn.displayName()}.${method}() failed`;
-    return new PipelineError(message, { label: this.label, element: el, hasElement: method === "process", cause: e instanceof PipelineError ? e.cause ?? undefined : e, hint });
+          : `fix ${method}() of ${this.fnName()}.`;
+    const message = known ? e.headline : `${this.fnName()}.${method}() failed`;
+    return new PipelineError(message, { label: this.label, element: el, hasElement: method === "process", cause: known ? e.cause ?? undefined : e, hint });
   }
 }
 
@@ -226,5 +238,13 @@ export class SideInputParDoOperator extends ParDoOperator {
       await super.receive(batch);
       await this.ctx.endBundle();
     }
+  }
+}
+
+function safeMessage(e: Error): string {
+  try {
+    return String(e.message);
+  } catch {
+    return "";
   }
 }

@@ -1,8 +1,10 @@
 /**
- * Write: hands batches to a sink writer; the executor commits or aborts it after the run.
+ * Write: hands batches to a sink writer; after the run, the runner publishes what every
+ * writer staged as one group, or aborts them all.
  */
 import type { SinkWriter } from "../../io/source-sink";
-import type { Operator, OperatorContext } from "../operator";
+import type { Operator, OperatorContext, SinkHandle } from "../operator";
+import { writeFailure } from "./write-failure";
 
 type Spec = Extract<OperatorContext["exec"]["spec"], { kind: "Write" }>;
 
@@ -10,13 +12,11 @@ export function writeOperator(ctx: OperatorContext): Operator {
   const sink = (ctx.exec.spec as Spec).sink;
   let writer: SinkWriter<unknown, unknown> | null = null;
   const out = ctx.outputs.get("main");
-  // The writer exists only after setup; the handle lets the executor commit or abort it either way.
-  const handle = {
-    commit: () => writer?.commit() ?? Promise.resolve(),
+  // The writer exists only after setup; the handle lets the runner publish or abort it either way.
+  const handle: SinkHandle = {
+    label: ctx.exec.node.fullLabel,
+    staged: () => writer?.staged() ?? null,
     abort: () => writer?.abort() ?? Promise.resolve(),
-    get mayFailOnCommit() {
-      return writer?.mayFailOnCommit === true;
-    },
   };
   return {
     writer: handle,
@@ -25,7 +25,11 @@ export function writeOperator(ctx: OperatorContext): Operator {
     },
     async receive(batch) {
       const t0 = performance.now();
-      await writer!.write(batch);
+      try {
+        await writer!.write(batch);
+      } catch (e) {
+        throw writeFailure(ctx.exec.node.fullLabel, ctx.exec.node.kind, batch, e);
+      }
       ctx.stats.millis += performance.now() - t0;
     },
     async activate() {
