@@ -146,7 +146,8 @@ function className(obj: object): string {
   }
 }
 
-const identities = new WeakMap<object | symbol, number>();
+// Unregistered symbols are weak-map keys since Node 20 (ES2023); the ES2022 lib does not say so.
+const identities = new WeakMap<object, number>() as unknown as { get(v: object | symbol): number | undefined; set(v: object | symbol, id: number): unknown };
 let nextIdentity = 0;
 
 /** A text that only this value encodes to: for values compared by identity. */

@@ -92,7 +92,7 @@ class TableSink implements Sink<unknown, string> {
         return [opts.table];
       },
       async commit() {
-        await writeTextRows(file, opts.table, fields, rows, { writeDisposition: opts.writeDisposition, createDisposition: opts.createDisposition, label: ctx.label });
+        await writeTextRows(file, { table: opts.table, fields, rows, writeDisposition: opts.writeDisposition, createDisposition: opts.createDisposition, label: ctx.label });
       },
       async abort() {
         rows.length = 0;
