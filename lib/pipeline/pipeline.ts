@@ -7,6 +7,7 @@ import type { ExpandContext, PrimitiveSpec, PTransform, TransformNode } from "./
 import type { PipelineResult } from "../runners/result";
 import { resolveRunner, type RunnerChoice } from "../runners/registry";
 import { Removal, downstreamOf, removalTarget } from "./removal";
+import { checkLineageOption, type LineageOption } from "../teaching/lineage-options";
 
 /** Options of a pipeline. */
 export interface PipelineOptions {
@@ -18,6 +19,13 @@ export interface PipelineOptions {
   name?: string;
   /** Elements per bundle in the direct runner (default 1024). */
   bundleSize?: number;
+  /**
+   * Whether the interactive runner records where each element came from, for
+   * `beam.lineage` and `beam.diff`: on by default for PCollections up to 1,000,000
+   * elements; `false` turns it off (and costs nothing), `{ maxElements }` sets the limit.
+   * The direct runner never records lineage.
+   */
+  lineage?: LineageOption;
 }
 
 /** A change to the graph, for caches and views that follow it. */
@@ -49,6 +57,7 @@ export class Pipeline {
   private readonly begin = new PBegin(this);
 
   constructor(options: PipelineOptions = {}) {
+    checkLineageOption(options.lineage);
     this.id = `pipeline${++nextPipelineId}`;
     this.options = { ...options };
     created.push(new WeakRef(this));
@@ -181,6 +190,7 @@ export class Pipeline {
       children: [],
       transform,
       inputs,
+      inputTags: inputTagsOf(input as PValue),
       sideInputs: [],
       outputs: new Map(),
       primitive: null,
@@ -281,6 +291,12 @@ export class Pipeline {
   toString(): string {
     return `Pipeline[${this.name}]`;
   }
+}
+
+/** The names of a record of PCollections (a CoGroupByKey's tags); undefined for other inputs. */
+function inputTagsOf(input: PValue): string[] | undefined {
+  if (!input || input instanceof PCollection || input instanceof PBegin || Array.isArray(input)) return undefined;
+  return [...taggedPCollections(input).keys()];
 }
 
 function subtree(n: TransformNode): TransformNode[] {

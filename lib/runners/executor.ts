@@ -7,6 +7,7 @@ import type { PipelineOptions } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import { cancelledError, createOperator, type NodeStats, type Operator, type OperatorContext, type OutputPort } from "./operator";
 import type { ExecNode } from "./plan";
+import type { RunLineage } from "../teaching/lineage-run";
 import "./operators";
 
 /** Counts while a run is in progress, for live displays. */
@@ -35,6 +36,8 @@ export interface ExecutionOptions {
   onIncomplete?: (partial: PartialOutcome) => void;
   /** Observes every batch on every PCollection (lineage, step-through); absent means no cost. */
   onBatch?: (pcoll: PCollection<unknown>, batch: readonly unknown[]) => void;
+  /** Records where each element came from (the interactive runner's lineage); absent means none is recorded. */
+  lineage?: RunLineage;
 }
 
 export interface ExecutionOutcome {
@@ -145,6 +148,7 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
       sideValues: (pc) => captured.get(pc.id) ?? (opts.replay?.get(pc.id) as unknown[]) ?? [],
       endBundle,
       io: () => ({ options: opts.options, bundleSize, signal, label: e.node.fullLabel }),
+      lineage: opts.lineage?.node(e),
     };
     const op = createOperator(ctx);
     ops.set(e, op);
