@@ -5,6 +5,7 @@
  */
 import { error, truncate } from "../errors";
 import type { PipelineOptions } from "./pipeline";
+import { lineageProblem } from "../teaching/lineage-options";
 
 /** Elements per bundle when the options do not say. */
 export const DEFAULT_BUNDLE_SIZE = 1024;
@@ -35,6 +36,10 @@ const CHECKS: { readonly [K in keyof Required<PipelineOptions>]: OptionCheck } =
   bundleSize: {
     problem: (v) => bundleSizeProblem(v),
     example: `bundleSize: 100 (or leave it out for ${DEFAULT_BUNDLE_SIZE})`,
+  },
+  lineage: {
+    problem: (v) => lineageProblem(v),
+    example: "lineage: false (or { maxElements: 1_000_000 })",
   },
 };
 

@@ -8,6 +8,7 @@ import type { PipelineResult } from "../runners/result";
 import { resolveRunner, type RunnerChoice } from "../runners/registry";
 import { Removal, downstreamOf, removalTarget } from "./removal";
 import { checkedOptions } from "./options";
+import type { LineageOption } from "../teaching/lineage-options";
 import { checkInputs, checkedLabel } from "./validate";
 
 /** Options of a pipeline. */
@@ -20,6 +21,13 @@ export interface PipelineOptions {
   name?: string;
   /** Elements per bundle in the direct runner: a whole number of at least 1 (default 1024). */
   bundleSize?: number;
+  /**
+   * Whether the interactive runner records where each element came from, for
+   * `beam.lineage` and `beam.diff`: on by default for PCollections up to 1,000,000
+   * elements; `false` turns it off (and costs nothing), `{ maxElements }` sets the limit.
+   * The direct runner never records lineage.
+   */
+  lineage?: LineageOption;
 }
 
 /** A change to the graph, for caches and views that follow it. */
@@ -188,6 +196,7 @@ export class Pipeline {
       children: [],
       transform,
       inputs,
+      inputTags: inputTagsOf(input as PValue),
       sideInputs: [],
       outputs: new Map(),
       primitive: null,
@@ -336,6 +345,12 @@ function expandFailure(e: unknown, label: string, input: PValue): unknown {
         ? "only sources (beam.Create, beam.io.ReadFromText, ...) are applied to the pipeline itself; apply this transform to a PCollection: rows.apply(...)."
         : "see the cause and the line: the transform's code failed while it was being applied.",
   });
+}
+
+/** The names of a record of PCollections (a CoGroupByKey's tags); undefined for other inputs. */
+function inputTagsOf(input: PValue): string[] | undefined {
+  if (!input || input instanceof PCollection || input instanceof PBegin || Array.isArray(input)) return undefined;
+  return [...taggedPCollections(input).keys()];
 }
 
 function subtree(n: TransformNode): TransformNode[] {

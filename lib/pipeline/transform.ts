@@ -37,6 +37,8 @@ export interface TransformNode {
   readonly transform: PTransform<any, any>;
   /** Main inputs, in order. */
   inputs: PCollection<unknown>[];
+  /** The names of the main inputs when the input was a record (`CoGroupByKey.of({ students, takes })`), in the order of `inputs`. */
+  readonly inputTags?: readonly string[];
   /** Side inputs (ParDo only). */
   sideInputs: PCollection<unknown>[];
   /** Outputs by tag. */

@@ -9,6 +9,7 @@ import { cancelledError, createOperator, type NodeStats, type Operator, type Ope
 import type { ExecNode } from "./plan";
 import { labelled } from "./labelled";
 import { DEFAULT_BUNDLE_SIZE, checkedBundleSize } from "../pipeline/options";
+import type { RunLineage } from "../teaching/lineage-run";
 import "./operators";
 
 /** Counts while a run is in progress, for live displays. */
@@ -37,6 +38,8 @@ export interface ExecutionOptions {
   onIncomplete?: (partial: PartialOutcome) => void;
   /** Observes every batch on every PCollection (lineage, step-through); absent means no cost. */
   onBatch?: (pcoll: PCollection<unknown>, batch: readonly unknown[]) => void;
+  /** Records where each element came from (the interactive runner's lineage); absent means none is recorded. */
+  lineage?: RunLineage;
 }
 
 export interface ExecutionOutcome {
@@ -148,6 +151,7 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
       sideValues: (pc) => captured.get(pc.id) ?? (opts.replay?.get(pc.id) as unknown[]) ?? [],
       endBundle,
       io: () => ({ options: opts.options, bundleSize, signal, label: e.node.fullLabel }),
+      lineage: opts.lineage?.node(e),
     };
     const op = labelled(createOperator(ctx), e.node, signal);
     ops.set(e, op);

@@ -21,6 +21,8 @@ import type { PartialOutcome, ProgressSnapshot } from "./executor";
 import { freezeShallow } from "./immutable";
 import { registerRunner, setDefaultRunner } from "./registry";
 import { PipelineResult, type StepMetrics } from "./result";
+import { lineageLimit } from "../teaching/lineage-options";
+import { LineageStore } from "../teaching/lineage-store";
 
 /** Wall time after which a run shows its progress. */
 const PROGRESS_AFTER_MS = millisFromEnv("BEAMLAB_PROGRESS_AFTER_MS", 1000);
@@ -91,10 +93,31 @@ export class InteractiveRunner implements CollectingRunner {
   private runningNodes = new Set<string>();
   private failure: RunState["failed"] = null;
   private readonly stateListeners = new Set<(state: RunState) => void>();
+  /** Where each cached element came from; undefined when the pipeline's lineage option is false. */
+  private readonly lineageStore: LineageStore | undefined;
 
   constructor(private readonly pipeline: Pipeline) {
     pipeline.onChange((c) => this.onChange(c));
+    const limit = lineageLimit(pipeline.options.lineage);
+    this.lineageStore = limit === null ? undefined : new LineageStore(limit);
     hookInterrupt();
+  }
+
+  /** @internal The lineage of computed PCollections, or undefined when lineage is off for this pipeline. */
+  lineage(): LineageStore | undefined {
+    return this.lineageStore;
+  }
+
+  /** @internal The cached elements of a PCollection (undefined when not computed). */
+  cached(pcoll: PCollection<unknown>): readonly unknown[] | undefined {
+    return this.cache.get(pcoll.id);
+  }
+
+  /** @internal Computes, in one run, those of `pcolls` that are not cached yet. */
+  async computeMissing(pcolls: readonly PCollection<unknown>[]): Promise<void> {
+    for (const pc of pcolls) pc.assertPresent();
+    const missing = pcolls.filter((pc) => !this.cache.has(pc.id));
+    if (missing.length) await this.compute(missing, missing);
   }
 
   /** Element counts known so far, by PCollection id. */
@@ -153,11 +176,13 @@ export class InteractiveRunner implements CollectingRunner {
     const progress = new ProgressDisplay(this.pipeline, { name: variableNames().get(this.pipeline.id), cached: cachedBefore, wholeRun }, wholeRun && inKernel());
     let partial: PartialOutcome | null = null;
     const settled = this.track(controller);
+    const lineage = this.lineageStore?.newRun();
     try {
       const { outcome, result } = await runPlan(this.pipeline, targets, {
         capture,
         replay: this.cache,
         signal: controller.signal,
+        lineage,
         onIncomplete: (p) => (partial = p),
         onProgress: (snap) => {
           this.runningNodes = new Set([...snap.millis.keys()].filter((e) => !snap.done.has(e)).map((e) => e.node.id));
@@ -167,6 +192,7 @@ export class InteractiveRunner implements CollectingRunner {
         },
       });
       this.keep(outcome.captured, capture);
+      if (lineage) this.lineageStore!.keep(lineage.records(outcome.counts));
       for (const [id, n] of outcome.counts) this.counts.set(id, n);
       this.failure = null;
       progress.finish("DONE");
@@ -180,6 +206,7 @@ export class InteractiveRunner implements CollectingRunner {
       this.counts.clear();
       for (const [id, n] of [...countsBefore, ...(done?.counts ?? [])]) this.counts.set(id, n);
       if (done) this.keep(done.captured, capture);
+      if (done && lineage) this.lineageStore!.keep(lineage.records(done.counts, done.done));
       if (this.failure) addWayOut(this.pipeline, e, this.failure.label);
       progress.finish(cancelled ? "CANCELLED" : "FAILED", done?.snapshot, this.failure?.label ?? null);
       throw e;
@@ -235,6 +262,12 @@ export class InteractiveRunner implements CollectingRunner {
       this.cache.delete(id);
       this.counts.delete(id);
     }
+    if (this.lineageStore) {
+      this.lineageStore.forget(stale);
+      // The replaced or removed transforms' inner PCollections are gone from the graph.
+      const gone = change.type === "removed" ? change.nodes : subtreeOf(change.old);
+      this.lineageStore.forget(gone.flatMap((n) => [...n.outputs.values()].map((pc) => pc.id)));
+    }
     this.failure = null;
     this.emitState();
   }
@@ -269,6 +302,10 @@ function withCachedSteps(p: Pipeline, result: PipelineResult, cached: Map<string
     }
   }
   return new PipelineResult(result.state, steps, result.error, result.millis);
+}
+
+function subtreeOf(n: TransformNode): TransformNode[] {
+  return [n, ...n.children.flatMap(subtreeOf)];
 }
 
 function isSinkOutput(pc: PCollection<unknown>): boolean {

@@ -9,6 +9,7 @@ import type { PCollection } from "../pipeline/pvalue";
 import type { PrimitiveKind } from "../pipeline/transform";
 import type { IOContext, StagedOutput } from "../io/source-sink";
 import type { ExecNode } from "./plan";
+import type { NodeLineage } from "../teaching/lineage-run";
 
 /** Where an operator sends a batch of one output PCollection. */
 export interface OutputPort {
@@ -35,6 +36,12 @@ export interface OperatorContext {
   endBundle(): Promise<void>;
   /** The IO context for sources and sinks. */
   io(): IOContext;
+  /**
+   * Where this node records lineage; undefined when the run records none. Operators test it
+   * once (when created, or once per batch), never per element, so a run without lineage
+   * runs exactly the code it ran before lineage existed.
+   */
+  readonly lineage: NodeLineage | undefined;
 }
 
 /**

@@ -7,6 +7,8 @@ import { combineFnName, toCombineFn, type CombineFn, type Combiner } from "./com
 import { Create } from "./create";
 import { GroupByKey } from "./group";
 import { Map as MapT } from "./map";
+import type { FunctionDoFn } from "./dofn";
+import type { ParDoTransform } from "./pardo";
 import { AsList } from "./side-inputs";
 
 class CombinePerKeyTransform<K, I, O> extends PTransform<PCollection<readonly [K, I]>, PCollection<[K, O]>> {
@@ -63,12 +65,10 @@ class CombineGloballyTransform<I, O> extends PTransform<PCollection<I>, PCollect
       .apply("CombinePerKey", CombinePerKey<null, I, O>(this.fn))
       .apply("UnKey", MapT(([, v]: [null, O]) => v));
     // Beam gives the combiner's empty result when the input is empty (InjectDefault).
-    return input.pipeline
-      .apply("DoOnce", Create([null]))
-      .apply(
-        "InjectDefault",
-        MapT((_: null, results: O[]) => (results.length ? results[0] : fn.extractOutput(fn.createAccumulator())), AsList(combined)),
-      );
+    const inject = MapT((_: null, results: O[]) => (results.length ? results[0] : fn.extractOutput(fn.createAccumulator())), AsList(combined));
+    // Its result is the combined value, so lineage follows the side input, not the dummy.
+    ((inject as unknown as ParDoTransform<null, O>).fn as FunctionDoFn<null, O>).lineageFromSideInputs = true;
+    return input.pipeline.apply("DoOnce", Create([null])).apply("InjectDefault", inject);
   }
   params(): Record<string, string> {
     return { combineFn: combineFnName(this.combiner) };

@@ -62,6 +62,12 @@ export type ElementFnKind = "map" | "flatMap" | "filter";
 
 /** A DoFn made from a plain function by Map, FlatMap or Filter. */
 export class FunctionDoFn<In, Out> extends DoFn<In, Out> {
+  /**
+   * @internal For lineage: each output comes from every element of the side inputs, not
+   * from the main element (CombineGlobally's default step, whose main input is a dummy).
+   */
+  lineageFromSideInputs = false;
+
   constructor(readonly elementKind: ElementFnKind, readonly fn: (element: In, ...sides: any[]) => any, private readonly verb: string) {
     super();
   }

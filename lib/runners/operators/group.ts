@@ -1,8 +1,10 @@
 /**
  * GroupByKey and the lifted CombinePerKey: barriers that see all of their input first.
+ * A run that records lineage gets the traced variants, which also note each input's group.
  */
 import { PipelineError, stepFailure } from "../../errors";
 import { KeyedMap } from "../../keys";
+import { GroupTrace } from "../../teaching/group-trace";
 import type { Operator, OperatorContext } from "../operator";
 
 type CombineSpec = Extract<OperatorContext["exec"]["spec"], { kind: "CombinePerKey" }>;
@@ -35,6 +37,7 @@ const KEY_HINT =
   "key by a field that is, e.g. beam.Map((x) => [x.id, x]), or filter such elements out before grouping.";
 
 export function groupByKeyOperator(ctx: OperatorContext): Operator {
+  if (ctx.lineage !== undefined) return tracedGroupByKeyOperator(ctx, new GroupTrace(ctx.lineage.output("main")));
   const groups = new KeyedMap<unknown, unknown[]>();
   const out = ctx.outputs.get("main")!;
   const label = ctx.exec.node.fullLabel;
@@ -61,6 +64,7 @@ export function groupByKeyOperator(ctx: OperatorContext): Operator {
 }
 
 export function combinePerKeyOperator(ctx: OperatorContext): Operator {
+  if (ctx.lineage !== undefined) return tracedCombinePerKeyOperator(ctx, new GroupTrace(ctx.lineage.output("main")));
   const fn = (ctx.exec.spec as CombineSpec).combineFn;
   const accs = new KeyedMap<unknown, unknown>();
   const out = ctx.outputs.get("main")!;
@@ -97,6 +101,71 @@ export function combinePerKeyOperator(ctx: OperatorContext): Operator {
       await emitEntries(ctx, accs.entries(), (k, acc) => {
         try {
           return [k, fn.extractOutput(acc)];
+        } catch (err) {
+          throw new PipelineError("The combine function failed", { label, element: k, hasElement: true, cause: err, hint: "fix extractOutput / the combine function." });
+        }
+      }, out);
+    },
+  };
+}
+
+/** GroupByKey that also records which inputs went into each group. */
+function tracedGroupByKeyOperator(ctx: OperatorContext, trace: GroupTrace): Operator {
+  const groups = new KeyedMap<unknown, { values: unknown[]; group: number }>();
+  const out = ctx.outputs.get("main")!;
+  const label = ctx.exec.node.fullLabel;
+  const init = () => ({ values: [] as unknown[], group: trace.newGroup() });
+  return {
+    receive(batch) {
+      const t0 = performance.now();
+      for (let i = 0; i < batch.length; i++) {
+        const kv = batch[i];
+        if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
+        const g = groups.upsert(kv[0], init).value;
+        g.values.push(kv[1]);
+        trace.input(g.group);
+      }
+      ctx.stats.millis += performance.now() - t0;
+    },
+    async activate() {
+      trace.commit((function* () {
+        for (const [, g] of groups.entries()) yield g.group;
+      })());
+      await emitEntries(ctx, groups.entries(), (k, g) => [k, g.values], out);
+    },
+  };
+}
+
+/** The lifted CombinePerKey that also records which inputs each key's result combined. */
+function tracedCombinePerKeyOperator(ctx: OperatorContext, trace: GroupTrace): Operator {
+  const fn = (ctx.exec.spec as CombineSpec).combineFn;
+  const accs = new KeyedMap<unknown, { acc: unknown; group: number }>();
+  const out = ctx.outputs.get("main")!;
+  const label = ctx.exec.node.fullLabel;
+  const init = () => ({ acc: fn.createAccumulator(), group: trace.newGroup() });
+  return {
+    receive(batch) {
+      const t0 = performance.now();
+      for (let i = 0; i < batch.length; i++) {
+        const kv = batch[i];
+        if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
+        const e = accs.upsert(kv[0], init).value;
+        try {
+          e.acc = fn.addInput(e.acc, kv[1]);
+        } catch (err) {
+          throw new PipelineError("The combine function failed", { label, element: kv, hasElement: true, cause: err, hint: "fix the combine function for this value." });
+        }
+        trace.input(e.group);
+      }
+      ctx.stats.millis += performance.now() - t0;
+    },
+    async activate() {
+      trace.commit((function* () {
+        for (const [, e] of accs.entries()) yield e.group;
+      })());
+      await emitEntries(ctx, accs.entries(), (k, e) => {
+        try {
+          return [k, fn.extractOutput(e.acc)];
         } catch (err) {
           throw new PipelineError("The combine function failed", { label, element: k, hasElement: true, cause: err, hint: "fix extractOutput / the combine function." });
         }

@@ -7,6 +7,7 @@ import { PipelineError, isPipelineError } from "../../errors";
 import { isError } from "../../render";
 import { DoFn, FunctionDoFn, TaggedOutputValue, isPromise } from "../../transforms/dofn";
 import { cancelledError, type Operator, type OperatorContext, type OutputPort } from "../operator";
+import { ParDoTrace } from "../../teaching/pardo-trace";
 
 /** A long batch lets signals (a kernel interrupt) in this often, and stops if the run was cancelled. */
 const YIELD_EVERY_MS = 100;
@@ -23,6 +24,8 @@ export class ParDoOperator implements Operator {
   private inBundle = false;
   protected sides: unknown[] = [];
   private lastYield = performance.now();
+  /** Lineage of each batch; undefined (and never looked at per element) when the run records none. */
+  protected readonly trace: ParDoTrace | undefined;
 
   constructor(protected readonly ctx: OperatorContext) {
     const spec = ctx.exec.spec as Spec;
@@ -31,6 +34,7 @@ export class ParDoOperator implements Operator {
     this.main = ctx.outputs.get("main")!;
     this.tagged = new Map([...ctx.outputs].filter(([t]) => t !== "main"));
     this.hasTags = this.tagged.size > 0;
+    this.trace = ctx.lineage === undefined ? undefined : new ParDoTrace(ctx.lineage, [...this.tagged.keys()]);
   }
 
   async setup(): Promise<void> {
@@ -46,8 +50,10 @@ export class ParDoOperator implements Operator {
     const out: unknown[] = [];
     const byTag = this.hasTags ? new Map<string, unknown[]>() : null;
     const fn = this.fn;
+    const trace = this.trace;
     try {
-      if (fn instanceof FunctionDoFn && !this.hasTags && this.sides.length === 0) await this.runFunction(fn, batch, out);
+      if (trace !== undefined) await this.runTraced(batch, out, byTag, trace);
+      else if (fn instanceof FunctionDoFn && !this.hasTags && this.sides.length === 0) await this.runFunction(fn, batch, out);
       else {
         for (let i = 0; i < batch.length; i++) {
           if ((i & 7) === 7 && performance.now() - this.lastYield > YIELD_EVERY_MS) await this.pause();
@@ -69,7 +75,38 @@ export class ParDoOperator implements Operator {
       // Also when the batch fails or is cancelled: the summary shows where the time went.
       this.ctx.stats.millis += performance.now() - t0;
     }
+    if (trace !== undefined) trace.commit(batch.length, out, byTag);
     await this.flush(out, byTag);
+  }
+
+  /**
+   * The loop of a run that records lineage: the generic loop plus a mark of how far each
+   * output grew after every element. A separate loop, so that the loops of runs without
+   * lineage stay exactly as they were (a Map keeps its fast loop: it is one to one anyway).
+   */
+  private async runTraced(batch: unknown[], out: unknown[], byTag: Map<string, unknown[]> | null, trace: ParDoTrace): Promise<void> {
+    const fn = this.fn;
+    if (fn instanceof FunctionDoFn && fn.elementKind === "map" && !this.hasTags && this.sides.length === 0) {
+      await this.runFunction(fn, batch, out);
+      trace.markOneToOne();
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      if ((i & 7) === 7 && performance.now() - this.lastYield > YIELD_EVERY_MS) await this.pause();
+      const el = batch[i];
+      let r: unknown;
+      try {
+        r = fn.process(el, ...this.sides);
+        if (isPromise(r)) r = await r;
+      } catch (e) {
+        throw this.failure(e, el);
+      }
+      if (r !== undefined && r !== null) {
+        const pending = this.collect(r, el, out, byTag);
+        if (pending) await pending;
+      }
+      trace.mark(out, byTag);
+    }
   }
 
   private async runFunction(fn: FunctionDoFn<unknown, unknown>, batch: unknown[], out: unknown[]): Promise<void> {
@@ -175,6 +212,7 @@ export class ParDoOperator implements Operator {
       throw this.failure(e, undefined, "finishBundle");
     }
     if (r !== undefined && r !== null) await this.collect(r, undefined, out, byTag);
+    if (this.trace !== undefined) this.trace.orphans(out, byTag);
     await this.flush(out, byTag);
   }
 
@@ -233,6 +271,7 @@ export class SideInputParDoOperator extends ParDoOperator {
   async activate(): Promise<void> {
     const spec = this.ctx.exec.spec as Spec;
     this.sides = spec.sideInputs.map((s) => s.materialize(this.ctx.sideValues(s.pcoll), this.label));
+    if (this.trace !== undefined) this.trace.sideInputs(spec.sideInputs.map((s) => this.ctx.sideValues(s.pcoll).length));
     this.ready = true;
     for (const batch of this.held.splice(0)) {
       await super.receive(batch);
