@@ -27,6 +27,8 @@ export { PCollection, PBegin, type PValue, type ElementOf } from "./pipeline/pva
 export { PTransform, ptransform, type TransformNode } from "./pipeline/transform";
 export { DoFn, TaggedOutput, TaggedOutputValue } from "./transforms/dofn";
 export { ParDo } from "./transforms/pardo";
+export type { BadElement, WithErrors } from "./transforms/exception-handling";
+export type { ElementwiseTransform } from "./transforms/map";
 export { Map, FlatMap, Filter } from "./transforms/map";
 export { Create } from "./transforms/create";
 export { GroupByKey, CoGroupByKey } from "./transforms/group";

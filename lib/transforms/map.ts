@@ -6,7 +6,14 @@ import type { KeepsSchema, PCollection } from "../pipeline/pvalue";
 import type { PTransform } from "../pipeline/transform";
 import { FunctionDoFn, type ElementFnKind } from "./dofn";
 import { ParDoTransform } from "./pardo";
+import type { WithErrors } from "./exception-handling";
 import type { SideInput, SideValues } from "./side-inputs";
+
+/** Map, FlatMap or Filter: a one-input, one-output step that can also route failures aside. */
+export interface ElementwiseTransform<I, O> extends PTransform<PCollection<I>, PCollection<O>> {
+  /** `{ good, bad }`: failing elements go to `bad` with their error instead of failing the run (see ParDo's). */
+  withExceptionHandling(): PTransform<PCollection<I>, WithErrors<I, O>>;
+}
 
 type Side = readonly SideInput<any, any>[];
 
@@ -22,7 +29,7 @@ function fromFunction(kind: ElementFnKind, verb: string, fn: unknown, sides: Sid
  * nums.apply("Times ten", beam.Map((n) => n * 10));
  * rows.apply("Dept name", beam.Map((row, depts) => depts.get(row.dept), beam.pvalue.AsDict(deptNames)));
  */
-export function Map<I, O, S extends Side = []>(fn: (element: I, ...sides: SideValues<S>) => O | Promise<O>, ...sideInputs: S): PTransform<PCollection<I>, PCollection<O>> {
+export function Map<I, O, S extends Side = []>(fn: (element: I, ...sides: SideValues<S>) => O | Promise<O>, ...sideInputs: S): ElementwiseTransform<I, O> {
   return fromFunction("map", "Map", fn, sideInputs);
 }
 
@@ -35,7 +42,7 @@ export function Map<I, O, S extends Side = []>(fn: (element: I, ...sides: SideVa
 export function FlatMap<I, O, S extends Side = []>(
   fn: (element: I, ...sides: SideValues<S>) => Iterable<O> | AsyncIterable<O> | Promise<Iterable<O>>,
   ...sideInputs: S
-): PTransform<PCollection<I>, PCollection<O>> {
+): ElementwiseTransform<I, O> {
   return fromFunction("flatMap", "FlatMap", fn, sideInputs);
 }
 
@@ -45,9 +52,9 @@ export function FlatMap<I, O, S extends Side = []>(
  * @example
  * rows.apply("Has a class", beam.Filter((row) => row.cno !== null));
  */
-export function Filter<I, O extends I, S extends Side = []>(fn: (element: I, ...sides: SideValues<S>) => element is O, ...sideInputs: S): PTransform<PCollection<I>, PCollection<O>>;
-export function Filter<I, S extends Side = []>(fn: (element: I, ...sides: SideValues<S>) => unknown, ...sideInputs: S): PTransform<PCollection<I>, PCollection<I>>;
-export function Filter(fn: (element: unknown, ...sides: unknown[]) => unknown, ...sideInputs: SideInput<any, any>[]): PTransform<PCollection<unknown>, PCollection<unknown>> {
+export function Filter<I, O extends I, S extends Side = []>(fn: (element: I, ...sides: SideValues<S>) => element is O, ...sideInputs: S): ElementwiseTransform<I, O>;
+export function Filter<I, S extends Side = []>(fn: (element: I, ...sides: SideValues<S>) => unknown, ...sideInputs: S): ElementwiseTransform<I, I>;
+export function Filter(fn: (element: unknown, ...sides: unknown[]) => unknown, ...sideInputs: SideInput<any, any>[]): ElementwiseTransform<unknown, unknown> {
   const keeps: KeepsSchema = { keepsSchema: true };
   return Object.assign(fromFunction("filter", "Filter", fn, sideInputs), keeps);
 }

@@ -5,6 +5,7 @@ import { error, truncate } from "../errors";
 import type { PCollection } from "../pipeline/pvalue";
 import { PTransform, type ExpandContext } from "../pipeline/transform";
 import { DoFn, type Emitted, type MainOf, type TagOf } from "./dofn";
+import { BAD_TAG, ExceptionHandlingDoFn, type WithErrors } from "./exception-handling";
 import { checkSideInputs, type SideInput } from "./side-inputs";
 
 type ProcessOf<D> = D extends { process: (...args: any[]) => infer R } ? R : never;
@@ -34,6 +35,20 @@ export class ParDoTransform<I, E> extends PTransform<PCollection<I>, PCollection
     return new MultiOutputParDo<I, E, K>(this.fn, this.sideInputs, tags);
   }
 
+  /**
+   * Keeps going when an element fails: returns `{ good, bad }`, where `bad` holds one
+   * {@link BadElement} per element whose processing threw (the input, the error and the
+   * label), so a pipeline can write bad rows to a dead-letter table. An element's outputs
+   * are in `good` only when its whole processing succeeded.
+   *
+   * @example
+   * const { good, bad } = rows.apply("Parse dob", beam.Map(parseDob).withExceptionHandling());
+   * bad.apply("Dead letters", beam.io.WriteToTable("college.bad_rows"));
+   */
+  withExceptionHandling(): PTransform<PCollection<I>, WithErrors<I, MainOf<E>>> {
+    return new ExceptionHandlingParDo<I, MainOf<E>>(this.fn, this.sideInputs);
+  }
+
   expand(input: PCollection<I>, ctx: ExpandContext): PCollection<MainOf<E>> {
     checkSideInputs(this.sideInputs, input, ctx.node.fullLabel);
     return ctx.primitive({ kind: "ParDo", fn: this.fn, sideInputs: this.sideInputs, tags: [] }, { sideInputs: this.sideInputs.map((s) => s.pcoll) });
@@ -59,6 +74,26 @@ class MultiOutputParDo<I, E, K extends string> extends PTransform<PCollection<I>
   }
   params(): Record<string, string> {
     return { ...paramsOf(this.fn, this.sideInputs), outputs: ["main", ...this.tags].join(", ") };
+  }
+}
+
+class ExceptionHandlingParDo<I, O> extends PTransform<PCollection<I>, WithErrors<I, O>> {
+  readonly name: string;
+  constructor(readonly fn: DoFn<I, unknown>, readonly sideInputs: SideInput<any, any>[]) {
+    super();
+    this.name = `ParDo(${fn.displayName()})`;
+  }
+  expand(input: PCollection<I>, ctx: ExpandContext): WithErrors<I, O> {
+    checkSideInputs(this.sideInputs, input, ctx.node.fullLabel);
+    const fn = new ExceptionHandlingDoFn(this.fn, ctx.node.fullLabel);
+    const out = ctx.primitive<Record<string, PCollection<any>>>(
+      { kind: "ParDo", fn, sideInputs: this.sideInputs, tags: [BAD_TAG] },
+      { tags: ["main", BAD_TAG], sideInputs: this.sideInputs.map((s) => s.pcoll) },
+    );
+    return { good: out.main, bad: out[BAD_TAG] };
+  }
+  params(): Record<string, string> {
+    return { ...paramsOf(this.fn, this.sideInputs), outputs: `main (good), ${BAD_TAG}` };
   }
 }
 

@@ -135,7 +135,7 @@ describe("beamlab grade", () => {
 
       const files = fs.readdirSync(subs).sort().map((f) => path.join(subs, f));
       const started = Date.now();
-      const report = await grade(autograder, files, { workers: 2, limits: { cellSeconds: 10, memoryMiB: 512 } });
+      const report = await grade(autograder, files, { workers: 2, limits: { cellSeconds: 20, memoryMiB: 512 } });
       const by = new Map(report.submissions.map((s) => [s.submission, s]));
       const summary = (s: SubmissionGrade | undefined) => s && `${s.total} ${s.status} [${s.questions.map((q) => `${q.id}=${q.points}`).join(" ")}]`;
 
@@ -161,7 +161,7 @@ describe("beamlab grade", () => {
       assert.equal(by.get("right")!.questions[0].stageSummary, "every stage matches the reference (4 compared)");
       // The cheat's own attempts were refused, and its console tricks did not reach the result.
       assert.match(by.get("cheat")!.output, /after the attempts: number false false \{"a":1\}\n/, "lockdown left every intrinsic as it was");
-      assert.equal(by.get("loop")!.questions[0].reason, "cell 3 ran past 10 s; q1 earns 0 points");
+      assert.equal(by.get("loop")!.questions[0].reason, "cell 3 ran past 20 s; q1 earns 0 points");
       // The batch ran in parallel: well under the sum of its parts.
       const sum = report.submissions.reduce((s, g) => s + g.seconds, 0);
       assert.ok((Date.now() - started) / 1000 < sum, `batch ${(Date.now() - started) / 1000} s, sum ${sum} s`);

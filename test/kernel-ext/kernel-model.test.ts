@@ -147,6 +147,35 @@ test("clear empties the list until cells run again; a kernel restart clears it t
   m.dispose();
 });
 
+test("clear drops the answer of an inspect already out, and an inspect still waiting to be sent", async () => {
+  const s = new FakeSession();
+  const m = new KernelModel(s, { debounceMs: 5 });
+  s.kernel.answer = () => ({ version: 1, ok: true, kind: "inspect", pipelines: [{ pipeline: { id: "p1", name: "wc" }, runner: "interactive", pcollections: [] }] });
+  m.active = true;
+  await sleep(30);
+  assert.equal(m.pipelines.length, 1);
+  // Out: the reply arrives after the Clear.
+  s.kernel.delay = 100;
+  s.runCell("a", [{ "text/plain": "1" }]);
+  await sleep(10);
+  assert.equal(s.kernel.requests.length, 2, "the inspect for a is out");
+  m.clear();
+  await sleep(60);
+  assert.equal(m.pipelines.length, 0, "its answer predates the Clear");
+  // Waiting: scheduled by a cell, not yet sent.
+  s.kernel.delay = 1;
+  s.runCell("b", [{ "text/plain": "2" }]);
+  m.clear();
+  await sleep(30);
+  assert.equal(s.kernel.requests.length, 2, "the debounced inspect was dropped");
+  assert.equal(m.pipelines.length, 0);
+  // A cell that runs after the Clear brings the kernel's list back.
+  s.runCell("c", [{ "text/plain": "3" }]);
+  await sleep(30);
+  assert.equal(m.pipelines.length, 1);
+  m.dispose();
+});
+
 test("a cell that ends while an inspect is out gets its own look afterwards", async () => {
   const s = new FakeSession();
   const m = new KernelModel(s, { debounceMs: 5 });

@@ -279,6 +279,13 @@ describe("course notebooks", () => {
     const refined = tableOf(n, "FROM college_refined.student");
     assert.equal(refined.total, 12);
     assert.match(refined.text, /kev18 +\| Kevin +\| Lin +\| 1999-05-10 \| 1999/);
+    // The strict step's dead letters: the two ambiguous dates, with the step and the error, and the run went on.
+    const bad = pcoll(n, "bad");
+    assert.equal(bad.total, 2);
+    assert.deepEqual(bad.rows.map((r) => (r.element as { sid: string }).sid ?? r.sid).sort(), ["aprilz", "ryan22"]);
+    const dead = tableOf(n, "FROM college_refined.student_errors");
+    assert.equal(dead.total, 2);
+    assert.match(dead.text, /ryan22 +\| 07\/11\/2000 +\| Format dob strictly \| Error: 07\/11\/2000 is ambiguous/);
   });
 
   test("05: the class pipeline has two outputs, and groups before and after dedup", () => {

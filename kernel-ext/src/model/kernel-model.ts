@@ -100,6 +100,8 @@ export class KernelModel {
   /** An inspect is wanted but had to wait (hidden panel, busy kernel, pending request). */
   private wantInspect = false;
   private inspectedOnce = false;
+  /** Bumped by clear(): replies to inspects sent before it are dropped. */
+  private generation = 0;
   /** Some entry came from a graph alone and lacks what only the kernel says (runner, subtitle). */
   private partial = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -173,6 +175,12 @@ export class KernelModel {
    * use them run, or on a refresh: the kernel stays the truth about what exists.
    */
   clear(): void {
+    // A look at the kernel already asked for, or on its way back, predates the Clear:
+    // its answer would refill the list the user just emptied.
+    this.generation++;
+    this.wantInspect = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.pipelinesById.clear();
     this._lastError = null;
     this._changed.emit();
@@ -368,7 +376,13 @@ export class KernelModel {
     if (!this._active || !this.wantInspect || this.pending || !this.isIdle()) return;
     this.wantInspect = false;
     this.inspectedOnce = true;
+    const generation = this.generation;
     const reply = await this.send(inspectCode());
+    if (generation !== this.generation) {
+      // Only a cell that ended after the Clear may bring pipelines back.
+      if (this.wantInspect) this.scheduleInspect();
+      return;
+    }
     if (reply && reply.ok && reply.kind === "inspect") {
       this.pipelinesById = new Map(reply.pipelines.map((p) => [p.pipeline.id, p]));
       this.partial = false;
