@@ -1,7 +1,7 @@
 /**
  * GroupByKey and CoGroupByKey: elements with equal keys (compared by value) brought together.
  */
-import { error } from "../errors";
+import { error, PipelineError } from "../errors";
 import { PCollection } from "../pipeline/pvalue";
 import { PTransform, type ExpandContext } from "../pipeline/transform";
 import { describeValue, firstPCollection } from "../pipeline/validate";
@@ -35,10 +35,25 @@ type JoinKey<R extends Record<string, PCollection<any>>> = KeyOf<R[keyof R] exte
 
 class CoGroupByKeyTransform<R extends Record<string, PCollection<any>>> extends PTransform<R, PCollection<[JoinKey<R>, Joined<R>]>> {
   readonly name = "CoGroupByKey";
-  expand(inputs: R): PCollection<[JoinKey<R>, Joined<R>]> {
+  expand(inputs: R, ctx: ExpandContext): PCollection<[JoinKey<R>, Joined<R>]> {
     const tags = Object.keys(inputs);
+    const label = ctx.node.fullLabel;
     const tagged = tags.map((tag) =>
-      inputs[tag].apply(`Tag ${tag}`, MapT(([k, v]: readonly [unknown, unknown]) => [k, tag, v] as [unknown, string, unknown])),
+      inputs[tag].apply(
+        `Tag ${tag}`,
+        MapT((kv: readonly [unknown, unknown]) => {
+          // Destructuring would take a string's first two letters as key and value: a join of nonsense.
+          if (!Array.isArray(kv) || kv.length !== 2) {
+            throw new PipelineError(`CoGroupByKey needs [key, value] pairs; input "${tag}" has an element that is not one`, {
+              label,
+              element: kv,
+              hasElement: true,
+              hint: `map ${tag} to two-item arrays first, e.g. ${tag}.apply("Key ${tag}", beam.Map((x) => [x.key, x])).`,
+            });
+          }
+          return [kv[0], tag, kv[1]] as [unknown, string, unknown];
+        }),
+      ),
     );
     const flat = Flatten.of(tagged, "Flatten");
     const grouped = flat
