@@ -229,7 +229,7 @@ export function validatePipeline(pipeline: Pipeline, scope?: Iterable<TransformN
     try {
       findings.push(...v.check(ctx));
     } catch (e) {
-      findings.push({ severity: "error", check: v.name, label: null, message: `The check "${v.description}" failed: ${truncate(e instanceof Error ? e.message : e, 200)}`, hint: "this is a problem in the check, not in your pipeline; report it with the pipeline that shows it." });
+      findings.push({ severity: "error", check: v.name, label: null, message: `The check "${v.description}" failed: ${e instanceof Error ? String(e.message).slice(0, 200) : truncate(e, 200)}`, hint: "this is a problem in the check, not in your pipeline; report it with the pipeline that shows it." });
     }
   }
   return findings;
