@@ -7,11 +7,11 @@
 import { PROTOCOL_VERSION, type ExplainStage, type GraphEdge, type GraphNode, type GraphPayload, type PipelineRef } from "./protocol";
 
 const HANDOFF_NOTE: Record<string, string> = {
-  shuffle: "a shuffle: every element is grouped by key before the next stage starts",
-  lifted: "a shuffle of partial accumulators: the combine ran before it (combiner lifting)",
-  buffer: "buffered: the main input waits for the side inputs",
-  sink: "the sink's staged output, finalized once every stage writing it is done",
-  "side-input": "a side input, materialized before the stage that reads it starts",
+  shuffle: "grouped by key",
+  lifted: "partial accumulators, merged by key",
+  buffer: "waits for the side inputs",
+  sink: "finalized after its writers",
+  "side-input": "materialized first",
 };
 
 /** A short name for a stage: its root and how many steps follow it. */
@@ -29,7 +29,7 @@ export function stageGraph(pipeline: PipelineRef, stages: readonly ExplainStage[
     const id = `${kind}:${label}`;
     if (!handoffs.has(id)) {
       const note = HANDOFF_NOTE[lifted ? "lifted" : kind] ?? kind;
-      const node: GraphNode = { id, kind: "pcollection", label: `${lifted ? "shuffle (lifted)" : kind}: ${label}`, fullLabel: label, parent: null, note };
+      const node: GraphNode = { id, kind: "pcollection", label: `${kind}: ${label}`, fullLabel: label, parent: null, note };
       handoffs.set(id, node);
       nodes.push(node);
     }
@@ -39,9 +39,9 @@ export function stageGraph(pipeline: PipelineRef, stages: readonly ExplainStage[
     nodes.push({
       id: s.id,
       kind: "transform",
-      label: stageTitle(s),
-      fullLabel: s.id,
-      primitive: "Stage",
+      label: `${s.id}: ${s.steps[0]?.label ?? ""}`,
+      fullLabel: stageTitle(s),
+      primitive: `${s.steps.length} step${s.steps.length === 1 ? "" : "s"}`,
       params: { steps: s.steps.map((st) => `${st.label} (${st.role})`).join("; ") },
       parent: null,
     });
