@@ -8,7 +8,7 @@ import type { PipelineOptions } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import { cancelledError, createOperator, type NodeStats, type Operator, type OperatorContext, type OutputPort, type SinkHandle } from "./operator";
 import type { ExecNode } from "./plan";
-import type { ExecutionPlan, Stage } from "./fusion";
+import { END_ROLES, type ExecutionPlan, type Stage } from "./fusion";
 import { labelled } from "./labelled";
 import { DEFAULT_BUNDLE_SIZE, checkedBundleSize } from "../pipeline/options";
 import type { RunLineage } from "../teaching/lineage-run";
@@ -220,7 +220,7 @@ function wire(stage: Stage, ops: Map<ExecNode, Operator>): { consumers: Map<stri
     if (!step.exec) return;
     const op = ops.get(step.exec)!;
     if (i === 0 && !op.activate) throw new Error(`executor: stage ${stage.id} starts at ${step.label}, which cannot start a stage`);
-    if (i > 0 && op.activate && step.role !== "shuffle-write" && step.role !== "combine-partial" && step.role !== "buffer-write" && step.role !== "sink-write") {
+    if (i > 0 && op.activate && !END_ROLES.has(step.role)) {
       throw new Error(`executor: ${step.label} must start its own stage, but ${stage.id} fuses it`);
     }
     if (op.endBundle) streaming.push(op);

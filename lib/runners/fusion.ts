@@ -156,7 +156,9 @@ function fedRole(e: ExecNode): StepRole {
   }
 }
 
-const ENDS_STAGE: ReadonlySet<StepRole> = new Set(["shuffle-write", "combine-partial", "buffer-write", "sink-write"]);
+/** Roles that end a stage: the halves of the next stage's root that run where its input is produced. */
+export const END_ROLES: ReadonlySet<StepRole> = new Set(["shuffle-write", "combine-partial", "buffer-write", "sink-write"]);
+
 
 /**
  * Fuses an ordered plan (from `planFor`) into stages.
@@ -197,7 +199,7 @@ export function fuse(nodes: ExecNode[], cached: ReadonlySet<string> = new Set())
         let step = draft.steps.get(c);
         if (!step) {
           const role = fedRole(c);
-          const emits = ENDS_STAGE.has(role) ? [] : [...c.outputs.values()].map((pc) => pc.id);
+          const emits = END_ROLES.has(role) ? [] : [...c.outputs.values()].map((pc) => pc.id);
           step = { role, label: c.node.fullLabel, kind: c.spec.kind, exec: c, reads: [], emits };
           draft.steps.set(c, step);
           queue.push(...emits);
@@ -237,7 +239,7 @@ export function fuse(nodes: ExecNode[], cached: ReadonlySet<string> = new Set())
   for (const d of drafts) {
     for (const s of d.steps.values()) {
       for (const id of s.emits) (emitters.get(id) ?? emitters.set(id, []).get(id)!).push(ids.get(d)!);
-      if (s.exec && ENDS_STAGE.has(s.role)) (feeders.get(s.exec) ?? feeders.set(s.exec, []).get(s.exec)!).push(ids.get(d)!);
+      if (s.exec && END_ROLES.has(s.role)) (feeders.get(s.exec) ?? feeders.set(s.exec, []).get(s.exec)!).push(ids.get(d)!);
     }
   }
 
@@ -254,7 +256,7 @@ export function fuse(nodes: ExecNode[], cached: ReadonlySet<string> = new Set())
         : [];
     const outputs: StageOutput[] = [];
     for (const s of steps) {
-      if (s.exec && ENDS_STAGE.has(s.role)) {
+      if (s.exec && END_ROLES.has(s.role)) {
         for (const id of unique(s.reads)) outputs.push({ kind: outputKind(s.role), pcollection: id, label: pcolls.get(id)!.label, to: s.label, ...(s.role === "combine-partial" ? { lifted: true } : {}) });
       }
       for (const id of s.emits) {
