@@ -14,6 +14,7 @@ import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
 import { LabIcon } from "@jupyterlab/ui-components";
 import type { PCollectionPayload } from "../../lib/display/protocol";
 import type { IBeamlabContext, OpenPCollectionRequest } from "./context";
+import { explainRendererFactory } from "./mime/explain";
 import { graphRendererFactory } from "./mime/graph";
 import { progressRendererFactory } from "./mime/progress";
 import { createTableView, tableRendererFactory } from "./mime/table";
@@ -138,6 +139,7 @@ function activate(
     rendermime.addFactory(tableRendererFactory(ctx), RANK);
     rendermime.addFactory(graphRendererFactory(ctx), RANK);
     rendermime.addFactory(progressRendererFactory, RANK);
+    rendermime.addFactory(explainRendererFactory(ctx), RANK);
   } catch (e) {
     log("registering renderers", e);
   }

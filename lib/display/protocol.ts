@@ -6,6 +6,8 @@
  * notebook's saved outputs can still be recognised after the format moves on.
  */
 
+import type { PortablePipeline } from "../pipeline/portable";
+
 /** One PCollection (or table) as a page of rows. */
 export const PCOLLECTION_MIME = "application/vnd.beamlab.pcollection.v1+json";
 /** A pipeline graph: transforms, PCollections and the edges between them. */
@@ -16,6 +18,9 @@ export const PROGRESS_MIME = "application/vnd.beamlab.progress.v1+json";
 export const REPLY_MIME = "application/vnd.beamlab.reply.v1+json";
 /** A vega-lite chart spec produced by `beam.chart`. */
 export const CHART_MIME = "application/vnd.beamlab.chart.v1+json";
+
+/** `beam.explain(p)`: the pipeline as written, as submitted, validated and fused into stages. */
+export const EXPLAIN_MIME = "application/vnd.beamlab.explain.v1+json";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -265,4 +270,48 @@ export function pageCode(req: PageRequest): string {
 /** Code for a filter/sort request (answers {@link REPLY_MIME} with a {@link QueryReply}). */
 export function queryCode(req: QueryRequest): string {
   return `await Reflect.get(globalThis, "${KERNEL_GLOBAL}")?.query(${JSON.stringify(JSON.stringify(req))})`;
+}
+
+/** One finding of validation, as `beam.explain` shows it. */
+export interface ExplainFinding {
+  severity: "error" | "warning";
+  check: string;
+  label: string | null;
+  message: string;
+  hint: string;
+}
+
+/** One step of a fused stage, as shown (the role says which half of a barrier runs there). */
+export interface ExplainStep {
+  role: string;
+  label: string;
+  kind: string;
+}
+
+/** A fused stage, as shown: what it reads, runs and hands on. */
+export interface ExplainStage {
+  id: string;
+  steps: ExplainStep[];
+  /** What it reads: `source`, `shuffle`, `buffer`, `sink` or `cached`, with the root's label and the stages that write it. */
+  inputs: { kind: string; label: string; fromStages: string[] }[];
+  sideInputs: { label: string; readBy: string; fromStages: string[] }[];
+  /** What it hands on: `shuffle` (with `lifted` for a combine's partial accumulators), `buffer`, `sink`, `side-input` or `result`. */
+  outputs: { kind: string; label: string; to: string | null; lifted?: boolean }[];
+  dependsOn: string[];
+  transforms: string[];
+}
+
+/** Payload of {@link EXPLAIN_MIME}. */
+export interface ExplainPayload {
+  version: typeof PROTOCOL_VERSION;
+  pipeline: PipelineRef;
+  /** As written: the user's graph. */
+  graph: GraphPayload;
+  /** As submitted: `p.toJSON()` (see `lib/pipeline/portable.ts` for its shape). */
+  submitted: PortablePipeline;
+  /** Validation: the checks made and what they found. */
+  checks: { name: string; description: string }[];
+  findings: ExplainFinding[];
+  /** Optimized: the stages the direct runner executes, in run order. */
+  stages: ExplainStage[];
 }

@@ -7,6 +7,7 @@
 import type { PipelineOptions } from "../pipeline/pipeline";
 import type { DeclaredColumn } from "../pipeline/pvalue";
 import type { TableWrite } from "../warehouse/transaction";
+import type { FieldSchema } from "./schema";
 
 /** What a runner hands to sources and sinks. */
 export interface IOContext {
@@ -70,4 +71,6 @@ export interface SinkWriter<T, R> {
 export interface Sink<T, R> {
   open(ctx: IOContext): Promise<SinkWriter<T, R>>;
   describe(): Record<string, string>;
+  /** The fields every element must fit, when the sink declares them (a table's schema); validation compares them with the input's columns. */
+  schema?(): readonly FieldSchema[];
 }

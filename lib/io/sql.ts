@@ -8,7 +8,7 @@ import type { PTransform } from "../pipeline/transform";
 import { streamQuery, withConnection } from "../warehouse/duckdb";
 import { defaultWarehousePath, rowToText, splitTableName, type CreateDisposition, type WriteDisposition } from "../warehouse/warehouse";
 import { Read, Write } from "./read-write";
-import { parseSchema, type SchemaRow, type TableSchema } from "./schema";
+import { parseSchema, type FieldSchema, type SchemaRow, type TableSchema } from "./schema";
 import type { IOContext, Sink, SinkWriter, Source } from "./source-sink";
 
 /** Options of ReadFromSQL. */
@@ -85,6 +85,9 @@ export interface WriteToTableOptions<S extends TableSchema> {
 
 class TableSink implements Sink<unknown, string> {
   constructor(private readonly opts: WriteToTableOptions<TableSchema>) {}
+  schema(): readonly FieldSchema[] {
+    return parseSchema(this.opts.schema);
+  }
   async open(ctx: IOContext): Promise<SinkWriter<unknown, string>> {
     const fields = parseSchema(this.opts.schema);
     const file = defaultWarehousePath(this.opts.warehouse ?? ctx.options.warehouse);

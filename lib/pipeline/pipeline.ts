@@ -10,6 +10,8 @@ import { Removal, downstreamOf, removalTarget } from "./removal";
 import { checkedOptions } from "./options";
 import type { LineageOption } from "../teaching/lineage-options";
 import { checkInputs, checkedLabel } from "./validate";
+import { toPortable } from "./to-portable";
+import type { PortablePipeline } from "./portable";
 
 /** Options of a pipeline. */
 export interface PipelineOptions {
@@ -310,6 +312,19 @@ export class Pipeline {
 
   private emit(change: GraphChange): void {
     for (const l of [...this.listeners]) l(change);
+  }
+
+  /**
+   * The pipeline as a runner receives it: a portable description named after Beam's Runner
+   * API (transforms with URNs, PCollections with coders, the environment), with the source of
+   * every DoFn, function and CombineFn. `JSON.stringify(p)` gives the same.
+   *
+   * @example
+   * const submitted = p.toJSON();
+   * Object.values(submitted.components.transforms).map((t) => `${t.unique_name}: ${t.spec?.urn ?? "composite"}`);
+   */
+  toJSON(): PortablePipeline {
+    return toPortable(this);
   }
 
   toString(): string {

@@ -1,11 +1,15 @@
 /**
- * Checks made when a transform is applied, so that what cannot run fails while the graph
- * is built, naming the transform and the fix, instead of running wrong: an empty label,
- * an input that is not a PCollection (which a run would silently drop), a value handed to
- * `collect` that is not one PCollection.
+ * Validation, in two places. When a transform is applied, what cannot run fails while the
+ * graph is built, naming the transform and the fix: an empty label, an input that is not a
+ * PCollection (which a run would silently drop), a value handed to `collect` that is not one
+ * PCollection. Before a run, the whole graph goes through a list of validators (each with one
+ * job, see `./validators/`): every runner runs them and fails before doing any work when one
+ * finds an error, and `beam.explain` shows what they found.
  */
-import { error, truncate } from "../errors";
+import { PipelineError, error, truncate } from "../errors";
 import { PBegin, PCollection, type PValue } from "./pvalue";
+import type { Pipeline } from "./pipeline";
+import type { TransformNode } from "./transform";
 
 /**
  * The label a transform is applied under: `label`, or the transform's name when applied
@@ -139,4 +143,122 @@ export function expectPCollection<T>(value: unknown, call: string, names: Readon
         ? `pick one: ${call}(parts[0]), or merge them first with beam.Flatten.of(parts).`
         : `pass a PCollection, the result of .apply(...), e.g. ${call}(teachers).`;
   return error(`${call}() needs a PCollection, got ${describeValue(value)}`, { hint });
+}
+
+// ------------------------------------------------------------------ before a run
+
+/** How bad a finding is: an `error` stops every run before any work; a `warning` is shown by `beam.explain`. */
+export type Severity = "error" | "warning";
+
+/** One thing validation found, with what to do about it. */
+export interface ValidationFinding {
+  severity: Severity;
+  /** The validator that found it (its `name`). */
+  check: string;
+  /** The full label of the transform concerned, or null when none is. */
+  label: string | null;
+  /** What is wrong. */
+  message: string;
+  /** What to do. */
+  hint: string;
+}
+
+/** What a validator looks at. */
+export interface ValidationContext {
+  readonly pipeline: Pipeline;
+  /** The transforms to check (every node of the pipeline, or those a run needs), composites before their parts. */
+  readonly nodes: readonly TransformNode[];
+  /** The transforms (anywhere in the pipeline) reading a PCollection as a main input, by PCollection id. */
+  readonly mainConsumers: ReadonlyMap<string, readonly TransformNode[]>;
+  /** The transforms (anywhere in the pipeline) reading a PCollection as a side input, by PCollection id. */
+  readonly sideConsumers: ReadonlyMap<string, readonly TransformNode[]>;
+}
+
+/**
+ * One check made before a run, with one job. Register more with {@link registerValidator};
+ * every runner and `beam.explain` run them all.
+ *
+ * @example
+ * registerValidator({
+ *   name: "no-empty-create",
+ *   description: "Create is given at least one value",
+ *   check: (ctx) => ctx.nodes.filter((n) => n.primitive?.kind === "Create" && n.primitive.values.length === 0)
+ *     .map((n) => ({ severity: "warning", check: "no-empty-create", label: n.fullLabel, message: "Create has no values", hint: "give it values." })),
+ * });
+ */
+export interface PipelineValidator {
+  /** Short kebab-case name, shown with each finding. */
+  readonly name: string;
+  /** What it checks, in a few words (shown by `beam.explain`). */
+  readonly description: string;
+  check(ctx: ValidationContext): ValidationFinding[];
+}
+
+const registered: PipelineValidator[] = [];
+
+/** Adds a validator run before every run (a validator with the same name is replaced). */
+export function registerValidator(v: PipelineValidator): void {
+  const i = registered.findIndex((r) => r.name === v.name);
+  if (i >= 0) registered[i] = v;
+  else registered.push(v);
+}
+
+/** The validators registered, in registration order. */
+export function validators(): readonly PipelineValidator[] {
+  return registered;
+}
+
+/**
+ * Runs every validator over the pipeline (or over the transforms in `scope` and their
+ * composites and parts). A validator that throws is reported as an error finding of its own
+ * rather than hiding the others.
+ */
+export function validatePipeline(pipeline: Pipeline, scope?: Iterable<TransformNode>): ValidationFinding[] {
+  const all = pipeline.allNodes();
+  const nodes = scope ? inScope(all, scope) : all;
+  const mainConsumers = new Map<string, TransformNode[]>();
+  const sideConsumers = new Map<string, TransformNode[]>();
+  const add = (m: Map<string, TransformNode[]>, id: string, n: TransformNode) => (m.get(id) ?? m.set(id, []).get(id)!).push(n);
+  for (const n of all) {
+    for (const pc of n.inputs) add(mainConsumers, pc.id, n);
+    for (const pc of n.sideInputs) add(sideConsumers, pc.id, n);
+  }
+  const ctx: ValidationContext = { pipeline, nodes, mainConsumers, sideConsumers };
+  const findings: ValidationFinding[] = [];
+  for (const v of registered) {
+    try {
+      findings.push(...v.check(ctx));
+    } catch (e) {
+      findings.push({ severity: "error", check: v.name, label: null, message: `The check "${v.description}" failed: ${e instanceof Error ? String(e.message).slice(0, 200) : truncate(e, 200)}`, hint: "this is a problem in the check, not in your pipeline; report it with the pipeline that shows it." });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Fails, before any work, when validation found errors: one PipelineError listing every
+ * error with its transform and what to do. Warnings do not stop a run.
+ */
+export function assertValid(pipeline: Pipeline, scope?: Iterable<TransformNode>): void {
+  const errors = validatePipeline(pipeline, scope).filter((f) => f.severity === "error");
+  if (errors.length === 0) return;
+  const lines = errors.map((f, i) => `${i + 1}. ${f.label ? `[${f.label}] ` : ""}${f.message}: ${f.hint}`);
+  throw new PipelineError(`The pipeline did not pass validation (${errors.length} problem${errors.length === 1 ? "" : "s"}), so nothing was run:\n${lines.join("\n")}`, {
+    label: errors.length === 1 ? errors[0].label : null,
+    hint: "fix each problem above and run again; beam.explain(p) shows every finding.",
+  });
+}
+
+/** The nodes of `scope` with their composites and parts, in the pipeline's order. */
+function inScope(all: TransformNode[], scope: Iterable<TransformNode>): TransformNode[] {
+  const keep = new Set<TransformNode>();
+  const down = (n: TransformNode) => {
+    keep.add(n);
+    n.children.forEach(down);
+  };
+  for (const n of scope) {
+    down(n);
+    for (let p = n.parent; p; p = p.parent) keep.add(p);
+  }
+  return all.filter((n) => keep.has(n));
 }

@@ -1,6 +1,7 @@
 /**
- * DirectRunner: runs the whole pipeline in this process, in bundles, fusing element-wise
- * steps so text-to-text pipelines stream.
+ * DirectRunner: runs the whole pipeline in this process, in bundles: validates it, fuses it
+ * into stages (see `./fusion.ts`) and executes the stages one after the other, so
+ * text-to-text pipelines stream.
  */
 import { PipelineError } from "../errors";
 import { publishAll } from "../io/commit";
@@ -10,7 +11,10 @@ import type { PCollection } from "../pipeline/pvalue";
 import { execute, type ExecutionOptions, type ExecutionOutcome } from "./executor";
 import { stepMetrics } from "./metrics";
 import { hasOperator } from "./operator";
-import { executableNodes, planFor } from "./plan";
+import { executableNodes, planFor, type ExecNode } from "./plan";
+import { fuse, type ExecutionPlan } from "./fusion";
+import { assertValid } from "../pipeline/validate";
+import "../pipeline/validators";
 import { registerRunner, type Runner } from "./registry";
 import { PipelineResult } from "./result";
 
@@ -21,12 +25,13 @@ export async function runPlan(
   opts: Omit<ExecutionOptions, "options"> = {},
 ): Promise<{ outcome: ExecutionOutcome; result: PipelineResult }> {
   for (const t of targets ?? []) t.assertPresent();
-  const nodes = executableNodes(pipeline, hasOperator, new Set([...(opts.capture ?? []), ...(targets ?? []).map((t) => t.id)]));
-  const plan = planFor(nodes, targets, new Set(opts.replay?.keys() ?? []));
+  const { plan, fused } = directPlan(pipeline, targets, opts);
   let outcome: ExecutionOutcome;
   let unpublished: ExecutionOutcome["writers"] = [];
   try {
-    outcome = await execute(plan, { ...opts, options: pipeline.options });
+    // Everything a run needs is checked before anything is read or written.
+    assertValid(pipeline, targets ? plan.map((e) => e.node) : undefined);
+    outcome = await execute(fused, { ...opts, options: pipeline.options });
     unpublished = outcome.writers;
     // All sinks at once: a failure in one leaves every other one's output as it was.
     await publishAll(outcome.writers.map((w) => w.staged()).filter((s): s is StagedOutput => s !== null));
@@ -39,6 +44,21 @@ export async function runPlan(
     throw err;
   }
   return { outcome, result: new PipelineResult("DONE", stepMetrics(pipeline, outcome.counts, outcome.stats), null, outcome.millis) };
+}
+
+/**
+ * The stages the direct runner executes for `targets` (all of the pipeline when null), given
+ * what is captured and what is cached: what `beam.explain` shows as "Optimized".
+ */
+export function directPlan(
+  pipeline: Pipeline,
+  targets: PCollection<unknown>[] | null,
+  opts: Pick<ExecutionOptions, "capture" | "replay"> = {},
+): { plan: ExecNode[]; fused: ExecutionPlan } {
+  const nodes = executableNodes(pipeline, hasOperator, new Set([...(opts.capture ?? []), ...(targets ?? []).map((t) => t.id)]));
+  const available = new Set(opts.replay?.keys() ?? []);
+  const plan = planFor(nodes, targets, available);
+  return { plan, fused: fuse(plan, available) };
 }
 
 /** The default runner in scripts and tests. */

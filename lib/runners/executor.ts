@@ -1,12 +1,14 @@
 /**
- * Executes a plan of nodes: streams bundles from sources through fused element-wise steps,
- * runs barriers (GroupByKey, combines, side-input ParDos, sinks) once their inputs are
- * complete, and keeps per-PCollection counts and per-node time.
+ * Executes the stages of a fusion plan (see `./fusion.ts`), one after the other: each stage
+ * activates its root (a source, a shuffle read, a buffered read, a sink finalize, a cached
+ * PCollection) and streams its bundles through the stage's fused steps only. Keeps
+ * per-PCollection counts, per-node time and a record of every stage run.
  */
 import type { PipelineOptions } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import { cancelledError, createOperator, type NodeStats, type Operator, type OperatorContext, type OutputPort, type SinkHandle } from "./operator";
 import type { ExecNode } from "./plan";
+import { END_ROLES, type ExecutionPlan, type Stage } from "./fusion";
 import { labelled } from "./labelled";
 import { DEFAULT_BUNDLE_SIZE, checkedBundleSize } from "../pipeline/options";
 import type { RunLineage } from "../teaching/lineage-run";
@@ -42,8 +44,18 @@ export interface ExecutionOptions {
   lineage?: RunLineage;
 }
 
+/** What the executor did for one stage: which stage, how long, and what each PCollection received in it. */
+export interface StageRecord {
+  stage: Stage;
+  millis: number;
+  /** Elements emitted during this stage, by PCollection id (only PCollections that got some). */
+  emitted: Map<string, number>;
+}
+
 export interface ExecutionOutcome {
   counts: Map<string, number>;
+  /** The stages run, in the order they ran. */
+  stages: StageRecord[];
   stats: Map<ExecNode, NodeStats>;
   captured: Map<string, unknown[]>;
   /** Sink writers, to publish together (see `io/commit.ts`) or abort. */
@@ -63,20 +75,21 @@ export interface PartialOutcome {
   snapshot: ProgressSnapshot;
 }
 
-/** Runs `plan`; rejects with a PipelineError after aborting sinks and tearing down DoFns. */
-export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise<ExecutionOutcome> {
+/** Runs the stages of `fused`; rejects with a PipelineError after aborting sinks and tearing down DoFns. */
+export async function execute(fused: ExecutionPlan, opts: ExecutionOptions): Promise<ExecutionOutcome> {
+  const plan = fused.nodes;
   // Checked again here: options can be changed after the Pipeline checked them, and a bundle of 0 would never end.
   const bundleSize = checkedBundleSize(opts.bundleSize ?? opts.options.bundleSize ?? DEFAULT_BUNDLE_SIZE);
   const signal = opts.signal ?? new AbortController().signal;
   const counts = new Map<string, number>();
   const captured = new Map<string, unknown[]>();
   const stats = new Map<ExecNode, NodeStats>();
-  const consumers = new Map<string, Operator[]>();
   const ops = new Map<ExecNode, Operator>();
-  const streaming: Operator[] = [];
+  // Where a batch goes and whose bundles end: those of the stage running, nothing outside it.
+  let consumers = new Map<string, Operator[]>();
+  let streaming: Operator[] = [];
   const done = new Set<ExecNode>();
   const started = performance.now();
-  const planned = new Set(plan);
   const sideProducers = new Set<string>();
   for (const e of plan) for (const s of e.sideInputs) sideProducers.add(s.id);
   const capture = new Set([...(opts.capture ?? []), ...sideProducers]);
@@ -153,31 +166,38 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
       io: () => ({ options: opts.options, bundleSize, signal, label: e.node.fullLabel }),
       lineage: opts.lineage?.node(e),
     };
-    const op = labelled(createOperator(ctx), e.node, signal);
-    ops.set(e, op);
-    if (op.endBundle) streaming.push(op);
-    for (const pc of e.inputs) {
-      if (!consumers.has(pc.id)) consumers.set(pc.id, []);
-      consumers.get(pc.id)!.push(op);
-    }
+    ops.set(e, labelled(createOperator(ctx), e.node, signal));
   }
+  const wiring = fused.stages.map((stage) => wire(stage, ops));
+  const records: StageRecord[] = [];
+  // A node is complete once every stage with a step of it has run.
+  const remaining = new Map<ExecNode, number>();
+  for (const st of fused.stages) for (const step of st.steps) if (step.exec) remaining.set(step.exec, (remaining.get(step.exec) ?? 0) + 1);
 
   // Writers are known before setup, so a failing setup still aborts the sinks opened before it.
   const writers: ExecutionOutcome["writers"] = [];
   for (const e of plan) if (ops.get(e)!.writer) writers.push(ops.get(e)!.writer!);
   try {
     for (const e of plan) await ops.get(e)!.setup?.();
-    await replayAvailable(plan, planned, opts.replay, port, consumers, bundleSize, endBundle, counts, captured);
-    for (const e of plan) {
+    countSideOnlyReplays(fused, opts.replay, counts);
+    for (let i = 0; i < fused.stages.length; i++) {
       if (signal.aborted) throw cancelled();
-      const op = ops.get(e)!;
-      if (op.activate) {
-        await op.activate();
-        await endBundle();
+      const stage = fused.stages[i];
+      ({ consumers, streaming } = wiring[i]);
+      const t0 = performance.now();
+      const before = new Map(counts);
+      const root = stage.steps[0];
+      if (root.exec) await ops.get(root.exec)!.activate!();
+      else await replay(opts.replay!.get(root.emits[0])!, port(pcollOf(fused, root.emits[0]), true), bundleSize, endBundle);
+      await endBundle();
+      records.push({ stage, millis: performance.now() - t0, emitted: emittedSince(before, counts) });
+      for (const step of stage.steps) {
+        if (!step.exec) continue;
+        const left = remaining.get(step.exec)! - 1;
+        remaining.set(step.exec, left);
+        if (left === 0) done.add(step.exec);
       }
-      done.add(e);
     }
-    await endBundle();
   } catch (err) {
     await teardownAll(ops);
     for (const w of writers) await w.abort().catch(() => undefined);
@@ -186,41 +206,59 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
   }
   await teardownAll(ops);
   opts.onProgress?.(snapshot());
-  return { counts, stats, captured, writers, millis: performance.now() - started };
+  return { counts, stats, captured, writers, stages: records, millis: performance.now() - started };
 }
 
-/** Feeds cached PCollections that planned nodes read but no planned node produces. */
-async function replayAvailable(
-  plan: ExecNode[],
-  planned: Set<ExecNode>,
-  replay: Map<string, readonly unknown[]> | undefined,
-  port: (pc: PCollection<unknown>, replaying: boolean) => OutputPort,
-  consumers: Map<string, Operator[]>,
-  bundleSize: number,
-  endBundle: () => Promise<void>,
-  counts: Map<string, number>,
-  captured: Map<string, unknown[]>,
-): Promise<void> {
-  if (!replay) return;
-  const produced = new Set<string>();
-  for (const e of planned) for (const pc of e.outputs.values()) produced.add(pc.id);
-  const seen = new Set<string>();
-  for (const e of plan) {
-    for (const pc of [...e.inputs, ...e.sideInputs]) {
-      if (produced.has(pc.id) || seen.has(pc.id) || !replay.has(pc.id)) continue;
-      seen.add(pc.id);
-      const values = replay.get(pc.id)!;
-      if (!consumers.has(pc.id)) {
-        counts.set(pc.id, values.length);
-        continue;
-      }
-      const p = port(pc, true);
-      for (let i = 0; i < values.length; i += bundleSize) {
-        await p.emit(values.slice(i, i + bundleSize) as unknown[]);
-        await endBundle();
-      }
+/**
+ * The consumers and streaming operators of one stage, from its steps: a batch emitted in the
+ * stage reaches only the steps the plan fused into it, so the executor runs the plan it is given.
+ */
+function wire(stage: Stage, ops: Map<ExecNode, Operator>): { consumers: Map<string, Operator[]>; streaming: Operator[] } {
+  const consumers = new Map<string, Operator[]>();
+  const streaming: Operator[] = [];
+  stage.steps.forEach((step, i) => {
+    if (!step.exec) return;
+    const op = ops.get(step.exec)!;
+    if (i === 0 && !op.activate) throw new Error(`executor: stage ${stage.id} starts at ${step.label}, which cannot start a stage`);
+    if (i > 0 && op.activate && !END_ROLES.has(step.role)) {
+      throw new Error(`executor: ${step.label} must start its own stage, but ${stage.id} fuses it`);
     }
+    if (op.endBundle) streaming.push(op);
+    if (i === 0) return;
+    for (const id of step.reads) (consumers.get(id) ?? consumers.set(id, []).get(id)!).push(op);
+  });
+  return { consumers, streaming };
+}
+
+/** Replays a cached PCollection into the stage it roots. */
+async function replay(values: readonly unknown[], p: OutputPort, bundleSize: number, endBundle: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < values.length; i += bundleSize) {
+    await p.emit(values.slice(i, i + bundleSize) as unknown[]);
+    await endBundle();
   }
+}
+
+/** A cached PCollection read only as a side input roots no stage; its count is still known. */
+function countSideOnlyReplays(fused: ExecutionPlan, replayed: Map<string, readonly unknown[]> | undefined, counts: Map<string, number>): void {
+  if (!replayed) return;
+  const produced = new Set(fused.nodes.flatMap((e) => [...e.outputs.values()].map((pc) => pc.id)));
+  for (const e of fused.nodes) {
+    for (const pc of e.sideInputs) if (!produced.has(pc.id) && replayed.has(pc.id) && !counts.has(pc.id)) counts.set(pc.id, replayed.get(pc.id)!.length);
+  }
+}
+
+function pcollOf(fused: ExecutionPlan, id: string): PCollection<unknown> {
+  for (const e of fused.nodes) for (const pc of [...e.inputs, ...e.sideInputs]) if (pc.id === id) return pc;
+  throw new Error(`executor: no node reads the cached PCollection ${id}`);
+}
+
+function emittedSince(before: Map<string, number>, counts: Map<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [id, n] of counts) {
+    const d = n - (before.get(id) ?? 0);
+    if (d > 0) out.set(id, d);
+  }
+  return out;
 }
 
 function completed(snapshot: ProgressSnapshot, counts: Map<string, number>, captured: Map<string, unknown[]>): PartialOutcome {

@@ -7,6 +7,8 @@
  * - `table.png`: 03's cleaned teachers (`await beam.show(teachers)`) as the extension's table;
  * - `chart.png`: 02's chart of the shape of the mess (date formats and name forms);
  * - `graph.png`: 05's class pipeline (`beam.showGraph(p)`);
+ * - `explain.png`, `explain-dark.png`: `beam.explain(p)` after 05, on its Optimized tab (the fused stages), in the
+ *   light and the dark theme;
  * - `inspector.png`: the Pipeline Inspector side panel (command `beamlab:open-inspector`) next to 05.
  *
  *     npm run screenshots            # writes test/ui/screenshots/*.png (committed, linked from the README)
@@ -19,10 +21,10 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { ARTIFACTS, REPO, errorOutputs, inApp, launchBrowser, openLab, startLab, stopAll, waitKernelIdle, watchedPage } from "./helpers";
+import { ARTIFACTS, REPO, errorOutputs, inApp, launchBrowser, openLab, runNewCell, startLab, stopAll, waitKernelIdle, watchedPage } from "./helpers";
 
 /** The screenshots, by file name, in the order they are taken. */
-export const SHOTS = ["chart.png", "table.png", "graph.png", "inspector.png"] as const;
+export const SHOTS = ["chart.png", "table.png", "graph.png", "explain.png", "explain-dark.png", "inspector.png"] as const;
 export type Shot = (typeof SHOTS)[number];
 
 /** The viewport: a common laptop screen, so text in the PNGs is at the size a student reads it. */
@@ -61,6 +63,13 @@ async function cellWith(page: Page, snippet: string): Promise<Locator> {
   const cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(index);
   await cell.waitFor({ state: "visible" });
   return cell;
+}
+
+/** Switches JupyterLab's theme and waits until its colours apply. */
+async function setTheme(page: Page, theme: "JupyterLab Light" | "JupyterLab Dark"): Promise<void> {
+  await inApp(page, `await app.commands.execute("apputils:change-theme", { theme: ${JSON.stringify(theme)} }); return true;`);
+  await page.waitForFunction((t) => (globalThis as any).document.body.dataset.jpThemeName === t, theme, { timeout: 30000 });
+  await page.waitForTimeout(500);
 }
 
 /** Saves an element screenshot once what it shows has finished drawing. */
@@ -112,6 +121,17 @@ export async function takeScreenshots(outDir: string): Promise<Record<Shot, stri
     await runNotebook(page, "05-class.ipynb");
     const graphCell = await cellWith(page, "beam.showGraph(p)");
     files["graph.png"] = await shoot(page, graphCell, graphCell.locator(".bl-Graph svg"), join(outDir, "graph.png"));
+
+    // explain after 05, on the Optimized tab: the stages the direct runner executes.
+    if (!(await runNewCell(page, "beam.explain(p);"))) throw new Error("beam.explain(p) did not run");
+    await waitKernelIdle(page, 60000);
+    const explainCell = await cellWith(page, "beam.explain(p);");
+    const explain = explainCell.locator(".bl-Explain");
+    await explain.getByRole("tab", { name: /Optimized/ }).click();
+    files["explain.png"] = await shoot(page, explainCell, explain.locator(".bl-Explain-stage"), join(outDir, "explain.png"));
+    await setTheme(page, "JupyterLab Dark");
+    files["explain-dark.png"] = await shoot(page, explainCell, explain.locator(".bl-Explain-stage"), join(outDir, "explain-dark.png"));
+    await setTheme(page, "JupyterLab Light");
 
     await inApp(page, `await app.commands.execute("beamlab:open-inspector"); return true;`);
     const panel = page.locator(".bl-Inspector");

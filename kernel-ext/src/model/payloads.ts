@@ -11,6 +11,7 @@ import {
   PROGRESS_MIME,
   PROTOCOL_VERSION,
   REPLY_MIME,
+  type ExplainPayload,
   type GraphPayload,
   type PCollectionPayload,
   type ProgressPayload,
@@ -52,6 +53,16 @@ export function asGraphPayload(raw: unknown): GraphPayload | null {
   const nodesOk = x.nodes.every((n) => isObject(n) && typeof n.id === "string" && (n.kind === "transform" || n.kind === "pcollection"));
   const edgesOk = x.edges.every((e) => isObject(e) && typeof e.from === "string" && typeof e.to === "string");
   return nodesOk && edgesOk ? (x as unknown as GraphPayload) : null;
+}
+
+/** Returns the payload when it is an explain payload this front end understands. */
+export function asExplainPayload(raw: unknown): ExplainPayload | null {
+  const x = parseMaybe(raw);
+  if (!hasVersion(x) || !isObject(x.pipeline) || !asGraphPayload(x.graph) || !isObject(x.submitted) || !isObject(x.submitted.components)) return null;
+  if (!Array.isArray(x.findings) || !Array.isArray(x.stages) || !Array.isArray(x.checks)) return null;
+  const findingsOk = x.findings.every((f) => isObject(f) && typeof f.message === "string" && (f.severity === "error" || f.severity === "warning"));
+  const stagesOk = x.stages.every((s) => isObject(s) && typeof s.id === "string" && Array.isArray(s.steps) && Array.isArray(s.inputs) && Array.isArray(s.outputs) && Array.isArray(s.sideInputs));
+  return findingsOk && stagesOk ? (x as unknown as ExplainPayload) : null;
 }
 
 /** Returns the payload when it is a progress payload this front end understands. */
