@@ -11,6 +11,7 @@ import { labelled } from "./labelled";
 import { DEFAULT_BUNDLE_SIZE, checkedBundleSize } from "../pipeline/options";
 import type { RunLineage } from "../teaching/lineage-run";
 import "./operators";
+import { startRun, type RunScope } from "./run-scope";
 
 /** Counts while a run is in progress, for live displays. */
 export interface ProgressSnapshot {
@@ -40,6 +41,8 @@ export interface ExecutionOptions {
   onBatch?: (pcoll: PCollection<unknown>, batch: readonly unknown[]) => void;
   /** Records where each element came from (the interactive runner's lineage); absent means none is recorded. */
   lineage?: RunLineage;
+  /** Where DoFns' logs and metrics go; a new one (printing its lines) when absent. */
+  scope?: RunScope;
 }
 
 export interface ExecutionOutcome {
@@ -49,6 +52,7 @@ export interface ExecutionOutcome {
   /** Sink writers, to publish together (see `io/commit.ts`) or abort. */
   writers: SinkHandle[];
   millis: number;
+  scope: RunScope;
 }
 
 /** What finished before a run failed or was cancelled. */
@@ -80,6 +84,7 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
   const sideProducers = new Set<string>();
   for (const e of plan) for (const s of e.sideInputs) sideProducers.add(s.id);
   const capture = new Set([...(opts.capture ?? []), ...sideProducers]);
+  const scope = opts.scope ?? startRun(opts.options.name ?? "pipeline");
 
   let lastProgress = started;
   const progress = () => {
@@ -152,6 +157,7 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
       endBundle,
       io: () => ({ options: opts.options, bundleSize, signal, label: e.node.fullLabel }),
       lineage: opts.lineage?.node(e),
+      scope,
     };
     const op = labelled(createOperator(ctx), e.node, signal);
     ops.set(e, op);
@@ -186,7 +192,7 @@ export async function execute(plan: ExecNode[], opts: ExecutionOptions): Promise
   }
   await teardownAll(ops);
   opts.onProgress?.(snapshot());
-  return { counts, stats, captured, writers, millis: performance.now() - started };
+  return { counts, stats, captured, writers, millis: performance.now() - started, scope };
 }
 
 /** Feeds cached PCollections that planned nodes read but no planned node produces. */

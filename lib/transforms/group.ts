@@ -7,6 +7,8 @@ import { PTransform, type ExpandContext } from "../pipeline/transform";
 import { describeValue, firstPCollection } from "../pipeline/validate";
 import { Flatten } from "./flatten";
 import { Map as MapT } from "./map";
+import { DoFn } from "./dofn";
+import { ParDoTransform } from "./pardo";
 
 /** Key type of a `[key, value]` PCollection. */
 export type KeyOf<E> = E extends readonly [infer K, unknown] ? K : never;
@@ -33,26 +35,50 @@ export function GroupByKey<K, V>(): PTransform<PCollection<readonly [K, V]> | PC
 type Joined<R extends Record<string, PCollection<any>>> = { [T in keyof R]: ValueOf<R[T] extends PCollection<infer E> ? E : never>[] };
 type JoinKey<R extends Record<string, PCollection<any>>> = KeyOf<R[keyof R] extends PCollection<infer E> ? E : never>;
 
+/**
+ * CoGroupByKey's tagging and joining steps: DoFns with their tags in fields (not closures),
+ * so the local runner can move them to a worker. Their names are the Map's they replace.
+ */
+export class TagFn extends DoFn<readonly [unknown, unknown], [unknown, string, unknown]> {
+  constructor(readonly tag: string) {
+    super();
+  }
+  process([k, v]: readonly [unknown, unknown]): [unknown, string, unknown][] {
+    return [[k, this.tag, v]];
+  }
+  displayName(): string {
+    return "Map(lambda)";
+  }
+}
+
+/** See {@link TagFn}. */
+export class JoinFn extends DoFn<[unknown, [string, unknown][]], [unknown, Record<string, unknown[]>]> {
+  constructor(readonly tags: readonly string[]) {
+    super();
+  }
+  process([k, values]: [unknown, [string, unknown][]]): [unknown, Record<string, unknown[]>][] {
+    const joined: Record<string, unknown[]> = {};
+    for (const tag of this.tags) joined[tag] = [];
+    for (const [tag, v] of values) joined[tag].push(v);
+    return [[k, joined]];
+  }
+  displayName(): string {
+    return "Map(lambda)";
+  }
+}
+
 class CoGroupByKeyTransform<R extends Record<string, PCollection<any>>> extends PTransform<R, PCollection<[JoinKey<R>, Joined<R>]>> {
   readonly name = "CoGroupByKey";
   expand(inputs: R): PCollection<[JoinKey<R>, Joined<R>]> {
     const tags = Object.keys(inputs);
     const tagged = tags.map((tag) =>
-      inputs[tag].apply(`Tag ${tag}`, MapT(([k, v]: readonly [unknown, unknown]) => [k, tag, v] as [unknown, string, unknown])),
+      inputs[tag].apply(`Tag ${tag}`, new ParDoTransform<readonly [unknown, unknown], [unknown, string, unknown]>(new TagFn(tag), [])),
     );
     const flat = Flatten.of(tagged, "Flatten");
     const grouped = flat
       .apply("Key", MapT(([k, tag, v]: [unknown, string, unknown]) => [k, [tag, v]] as [unknown, [string, unknown]]))
       .apply("GroupByKey", GroupByKey<unknown, [string, unknown]>());
-    return grouped.apply(
-      "Join",
-      MapT(([k, values]: [unknown, [string, unknown][]]) => {
-        const joined: Record<string, unknown[]> = {};
-        for (const tag of tags) joined[tag] = [];
-        for (const [tag, v] of values) joined[tag].push(v);
-        return [k, joined] as [JoinKey<R>, Joined<R>];
-      }),
-    );
+    return grouped.apply("Join", new ParDoTransform<[unknown, [string, unknown][]], [JoinKey<R>, Joined<R>]>(new JoinFn(tags), []));
   }
   params(): Record<string, string> {
     return {};
