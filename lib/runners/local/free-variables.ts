@@ -38,7 +38,7 @@ export function freeVariables(source: string): FreeVariables {
     return s;
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isPrivateIdentifier(node)) result.privateNames.add(node.text);
+    if (ts.isPrivateIdentifier(node)) result.privateNames.add(node.text.replace(/^#/, ""));
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "exports" && !isDeclaredAbove(node, "exports", declared)) {
       result.notebook.add(node.name.text);
       return;

@@ -2,8 +2,9 @@
  * Moving user code to a worker thread. A worker cannot share the notebook's objects, so
  * each DoFn, function and CombineFn is described as something the worker can make again:
  *
- * - a function or class exported by a module (the worker requires the same file), or a
- *   JavaScript global (`String`, `Boolean`);
+ * - a function or class exported by a module (the worker requires the same file; never the
+ *   program's entry point, whose top-level code is the program), or a JavaScript global
+ *   (`String`, `Boolean`);
  * - otherwise its source (`toString()`), re-evaluated in the worker, which is only right
  *   when it reads nothing from outside but globals, `beam`, `require` and module imports:
  *   its free variables are found before the run (see `./free-variables.ts`);
@@ -144,7 +145,8 @@ export class Mover {
     let found: { file: string; name: string } | null = null;
     for (const [file, mod] of Object.entries(require.cache)) {
       const ex = mod?.exports as Record<string, unknown> | undefined;
-      if (!ex || (typeof ex !== "object" && typeof ex !== "function") || !path.isAbsolute(file)) continue;
+      // The program's entry point is not required again: its top-level code is the program itself.
+      if (!ex || (typeof ex !== "object" && typeof ex !== "function") || !path.isAbsolute(file) || mod === require.main) continue;
       for (const name of Object.keys(ex)) {
         const d = Object.getOwnPropertyDescriptor(ex, name);
         if (d && "value" in d && d.value === fn) {
