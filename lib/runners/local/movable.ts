@@ -13,6 +13,7 @@
  *
  * What cannot move is a finding naming the step, the variable and the fix.
  */
+import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { cellSources } from "../../interactive/cells";
 import type { Pipeline } from "../../pipeline/pipeline";
@@ -132,7 +133,7 @@ export class Mover {
       this.find(place, `${place.what} uses the variable "${name}" from outside it, which a worker cannot see`, fixFor(name, place));
     }
     for (const name of free.notebook) {
-      const imp = this.imports.get(name);
+      const imp = this.imports.get(name) ?? moduleOfNotebookValue(name);
       if (imp) imports[name] = imp;
       else this.find(place, `${place.what} uses the notebook variable "${name}", which a worker cannot see`, fixFor(name, place));
     }
@@ -165,6 +166,32 @@ export class Mover {
     return { m: "data", value: undefined };
   }
 }
+
+/**
+ * The module a notebook variable holds, when it holds one (an import in a cell run before
+ * beamlab's hooks were installed, such as the one importing beamlab): the same object as a
+ * loaded module's exports, or TypeScript's `import * as` copy of it (`default` is the module).
+ */
+function moduleOfNotebookValue(name: string): ModuleImport | null {
+  const locals = (globalThis as { __tslab__?: { exports?: Record<string, unknown> } }).__tslab__?.exports;
+  const d = locals ? Object.getOwnPropertyDescriptor(locals, name) : undefined;
+  const v = d && "value" in d ? d.value : undefined;
+  if (v === null || (typeof v !== "object" && typeof v !== "function")) return null;
+  const inner = (v as { default?: unknown }).default;
+  const same = (m: unknown) => m === v || (inner !== undefined && m === inner);
+  if (same(require(BEAMLAB_INDEX))) return { specifier: BEAMLAB_SPECIFIER, form: "namespace" };
+  for (const b of builtinModules) {
+    try {
+      if (same(require(b))) return { specifier: `node:${b}`, form: "namespace" };
+    } catch {
+      // Not loadable here (a builtin behind a flag): not this one.
+    }
+  }
+  for (const [file, mod] of Object.entries(require.cache)) if (mod && path.isAbsolute(file) && same(mod.exports)) return { specifier: file, form: "namespace" };
+  return null;
+}
+
+const BEAMLAB_INDEX = path.resolve(__dirname, "../../index.js");
 
 /** The fix for a variable a moved function reads from outside. */
 function fixFor(name: string, place: Place): string {

@@ -59,8 +59,10 @@ export class Reviver {
 
   private load(imp: ModuleImport): unknown {
     const mod = imp.specifier === BEAMLAB_SPECIFIER ? require(BEAMLAB_INDEX) : this.req(imp.specifier);
-    if (imp.form === "namespace") return mod;
-    if (imp.form === "default") return (mod as { __esModule?: boolean; default?: unknown }).__esModule ? (mod as { default: unknown }).default : mod;
+    // As TypeScript's emitted helpers make them (tslab's cells read `exports.x.default` for a default import).
+    const esm = (mod as { __esModule?: boolean }).__esModule === true;
+    if (imp.form === "namespace") return esm ? mod : { ...(mod as object), default: mod };
+    if (imp.form === "default") return esm ? mod : { default: mod };
     return (mod as Record<string, unknown>)[imp.form.named];
   }
 }
