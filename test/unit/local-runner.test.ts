@@ -247,6 +247,15 @@ describe("failures, shards, logs and metrics", () => {
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 
+  test("the interactive runner with workers: N runs p.run() on the local runner", async () => {
+    const dir = tmpDir("beamlab-local-interactive-");
+    const p = new beam.Pipeline({ runner: "interactive", workers: 2 });
+    p.apply("Nums", beam.Create([1, 2, 3, 4])).apply("Double", beam.Map((n: number) => n * 2)).apply("Write", beam.io.WriteToText(path.join(dir, "out")));
+    const r = await p.run();
+    assert.equal(r.workers().length, 2);
+    assert.deepEqual(readShards(path.join(dir, "out")), ["2", "4", "6", "8"]);
+  });
+
   test("workers must be a whole number of at least 1", () => {
     assert.throws(() => new beam.Pipeline({ runner: "local", workers: 0 }), /Pipeline option workers must be a whole number/);
   });
