@@ -173,17 +173,22 @@ function report(level: LogLevel, args: unknown[]): boolean {
 
 /** The console's methods as they were before beamlab routed them (where lines are printed). */
 const original = { log: console.log, info: console.info, warn: console.warn, error: console.error };
-let installed = false;
+const ROUTED = Symbol.for("beamlab.routedConsole");
 
-/** Routes console calls made by a DoFn to its run; once per thread. */
+/**
+ * Routes console calls made by a DoFn to its run. Checked on every entry: a program (a
+ * test) that replaced a console method since gets it wrapped again, so capture never
+ * silently stops.
+ */
 function installConsole(): void {
-  if (installed) return;
-  installed = true;
   for (const level of ["log", "info", "warn", "error"] as const) {
-    const plain = (original[level] = console[level]);
-    console[level] = (...args: unknown[]) => {
+    const current = console[level] as typeof console.log & { [ROUTED]?: true };
+    if (current[ROUTED]) continue;
+    const plain = (original[level] = current);
+    const routed = (...args: unknown[]) => {
       if (!report(level, args)) plain.apply(console, args);
     };
+    console[level] = Object.assign(routed, { [ROUTED]: true as const });
   }
 }
 
