@@ -2,7 +2,7 @@
 // give the same multisets; a worker that throws fails the run with the label and element,
 // stops every worker and writes nothing; sinks write one shard per worker; logs and
 // metrics arrive per step and worker.
-import test, { after, before, describe } from "node:test";
+import test, { before, describe } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -260,5 +260,3 @@ describe("failures, shards, logs and metrics", () => {
     assert.throws(() => new beam.Pipeline({ runner: "local", workers: 0 }), /Pipeline option workers must be a whole number/);
   });
 });
-
-after(() => undefined);

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { PipelineError, error } from "../../errors";
 import { publishAll } from "../../io/commit";
-import type { StagedOutput } from "../../io/source-sink";
+import type { IOContext, PortableIO, StagedOutput } from "../../io/source-sink";
 import type { Pipeline } from "../../pipeline/pipeline";
 import type { PCollection } from "../../pipeline/pvalue";
 import { execute } from "../executor";
@@ -251,14 +251,14 @@ export class LocalRunner implements Runner {
     }
   }
 
-  private async workersStage(run: Run, stage: Stage, ctx: Parameters<NonNullable<import("../../io/source-sink").Source<unknown>["split"]>>[1]): Promise<void> {
+  private async workersStage(run: Run, stage: Stage, ctx: IOContext): Promise<void> {
     const { main, side } = stageInputs(stage);
     for (const pc of main) await run.scatter(pc);
     for (const pc of side) await run.broadcastSide(pc);
     const n = run.workers.length;
     const capture = stage.nodes.flatMap((e) => [...e.outputs.values()].map((pc) => pc.id)).filter((id) => run.readElsewhere.has(id));
     const shared = new Map<ExecNode, WorkerNode["spec"]>();
-    const parts = new Map<ExecNode, ReturnType<NonNullable<import("../../io/source-sink").Source<unknown>["split"]>>>();
+    const parts = new Map<ExecNode, PortableIO[]>();
     for (const e of stage.nodes) {
       if (e.spec.kind === "ParDo") {
         const findings: Finding[] = [];

@@ -21,6 +21,7 @@ import { freeVariables } from "./free-variables";
 import { notebookImports, type ModuleImport } from "./notebook-imports";
 import { executableNodes } from "../plan";
 import { hasOperator } from "../operator";
+import { FunctionDoFn } from "../../transforms/dofn";
 
 /** A value as a worker rebuilds it. */
 export type Moved =
@@ -96,7 +97,8 @@ export class Mover {
         this.find(place, `${place.what} has a getter "${key}"`, "make it a plain field (or a method), so a worker can copy it.");
         continue;
       }
-      fields[key] = this.move(d.value, { ...place, what: `field "${key}" of ${place.what}` });
+      const what = value instanceof FunctionDoFn && key === "fn" ? `the function given to ${value.displayName()}` : `field "${key}" of ${place.what}`;
+      fields[key] = this.move(d.value, { ...place, what });
     }
     if (proto === Object.prototype || proto === null) return isData(value) ? { m: "data", value } : { m: "object", fields };
     return { m: "instance", cls: this.moveFunction(proto.constructor, { ...place, what: `the class of ${place.what}` }), fields };
@@ -195,7 +197,7 @@ const BEAMLAB_INDEX = path.resolve(__dirname, "../../index.js");
 
 /** The fix for a variable a moved function reads from outside. */
 function fixFor(name: string, place: Place): string {
-  const inDoFn = place.what.includes("DoFn") && !place.what.includes("Map(") && !place.what.includes("FlatMap(") && !place.what.includes("Filter(");
+  const inDoFn = !place.what.startsWith("the function given to");
   return (
     `${inDoFn ? `pass it to the constructor and keep it in a field (new MyFn(${name}), then this.${name})` : `use a DoFn class with a constructor argument (new MyFn(${name}))`}, ` +
     `give it as a side input (beam.pvalue.AsSingleton / AsList / AsDict of a PCollection), or import it from a module; ` +
