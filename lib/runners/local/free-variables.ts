@@ -4,7 +4,13 @@
  * hoisted as JavaScript hoists them), never with a regex. `exports.name` counts as reading
  * `name` from the notebook, since tslab compiles a reference to another cell's variable so.
  */
-import * as ts from "typescript";
+import type * as TS from "typescript";
+
+/** TypeScript, loaded on the first check: it is 9 MB, and most programs never run the local runner. */
+let tsModule: typeof TS | null = null;
+function typescript(): typeof TS {
+  return (tsModule ??= require("typescript") as typeof TS);
+}
 
 /** What a piece of source reads from outside itself. */
 export interface FreeVariables {
@@ -23,21 +29,22 @@ export interface FreeVariables {
  * an expression and returns what it reads from outside.
  */
 export function freeVariables(source: string): FreeVariables {
+  const ts = typescript();
   const text = `(${source}\n);`;
   const file = ts.createSourceFile("moved.js", text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   const result: FreeVariables = { names: new Set(), notebook: new Set(), privateNames: new Set(), syntaxError: null };
-  const diagnostics = (file as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
+  const diagnostics = (file as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
   if (diagnostics.length) {
     result.syntaxError = ts.flattenDiagnosticMessageText(diagnostics[0].messageText, "\n");
     return result;
   }
-  const scopes = new Map<ts.Node, Set<string>>();
-  const declared = (scope: ts.Node): Set<string> => {
+  const scopes = new Map<TS.Node, Set<string>>();
+  const declared = (scope: TS.Node): Set<string> => {
     let s = scopes.get(scope);
     if (!s) scopes.set(scope, (s = declarationsOf(scope)));
     return s;
   };
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (ts.isPrivateIdentifier(node)) result.privateNames.add(node.text.replace(/^#/, ""));
     if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "exports" && !isDeclaredAbove(node, "exports", declared)) {
       result.notebook.add(node.name.text);
@@ -50,19 +57,21 @@ export function freeVariables(source: string): FreeVariables {
   return result;
 }
 
-function isDeclaredAbove(node: ts.Node, name: string, declared: (scope: ts.Node) => Set<string>): boolean {
-  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (isScope(n) && declared(n).has(name)) return true;
+function isDeclaredAbove(node: TS.Node, name: string, declared: (scope: TS.Node) => Set<string>): boolean {
+  for (let n: TS.Node | undefined = node.parent; n; n = n.parent) if (isScope(n) && declared(n).has(name)) return true;
   return false;
 }
 
-function isFunctionLike(n: ts.Node): n is ts.FunctionLikeDeclaration {
+function isFunctionLike(n: TS.Node): n is TS.FunctionLikeDeclaration {
+  const ts = typescript();
   return (
     ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n) ||
     ts.isConstructorDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n)
   );
 }
 
-function isScope(n: ts.Node): boolean {
+function isScope(n: TS.Node): boolean {
+  const ts = typescript();
   return (
     isFunctionLike(n) || ts.isBlock(n) || ts.isSourceFile(n) || ts.isForStatement(n) || ts.isForInStatement(n) || ts.isForOfStatement(n) ||
     ts.isCaseBlock(n) || ts.isCatchClause(n) || ts.isClassDeclaration(n) || ts.isClassExpression(n) || ts.isClassStaticBlockDeclaration(n)
@@ -70,14 +79,15 @@ function isScope(n: ts.Node): boolean {
 }
 
 /** The names a scope node declares for the code inside it. */
-function declarationsOf(scope: ts.Node): Set<string> {
+function declarationsOf(scope: TS.Node): Set<string> {
+  const ts = typescript();
   const names = new Set<string>();
-  const bind = (name: ts.BindingName | undefined) => {
+  const bind = (name: TS.BindingName | undefined) => {
     if (!name) return;
     if (ts.isIdentifier(name)) names.add(name.text);
     else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bind(el.name);
   };
-  const lexical = (statements: readonly ts.Node[]) => {
+  const lexical = (statements: readonly TS.Node[]) => {
     for (const s of statements) {
       if (ts.isVariableStatement(s) && s.declarationList.flags & ts.NodeFlags.BlockScoped) s.declarationList.declarations.forEach((d) => bind(d.name));
       else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) names.add(s.name.text);
@@ -105,8 +115,9 @@ function declarationsOf(scope: ts.Node): Set<string> {
 }
 
 /** `var` declarations and sloppy function declarations, hoisted to the function (not into nested ones). */
-function hoistedVars(body: ts.Node, bind: (n: ts.BindingName) => void): void {
-  const walk = (n: ts.Node): void => {
+function hoistedVars(body: TS.Node, bind: (n: TS.BindingName) => void): void {
+  const ts = typescript();
+  const walk = (n: TS.Node): void => {
     if (isFunctionLike(n) || ts.isClassLike(n)) return;
     if (ts.isVariableDeclarationList(n) && !(n.flags & ts.NodeFlags.BlockScoped)) n.declarations.forEach((d) => bind(d.name));
     ts.forEachChild(n, walk);
@@ -115,7 +126,8 @@ function hoistedVars(body: ts.Node, bind: (n: ts.BindingName) => void): void {
 }
 
 /** True when an identifier reads a variable (not a property name, a declaration's name, a label). */
-function isReference(id: ts.Identifier): boolean {
+function isReference(id: TS.Identifier): boolean {
+  const ts = typescript();
   const p = id.parent;
   if (!p) return false;
   if (ts.isPropertyAccessExpression(p) && p.name === id) return false;

@@ -4,7 +4,13 @@
  * by the name they bind: a DoFn that reads `exports.os` in a cell reads an import, which a
  * worker can make again by requiring the same module.
  */
-import * as ts from "typescript";
+import type * as TS from "typescript";
+
+/** TypeScript, loaded on the first check: it is 9 MB, and most programs never run the local runner. */
+let tsModule: typeof TS | null = null;
+function typescript(): typeof TS {
+  return (tsModule ??= require("typescript") as typeof TS);
+}
 
 /** How a notebook name is bound to a module. */
 export interface ModuleImport {
@@ -15,6 +21,7 @@ export interface ModuleImport {
 
 /** Every name the cells import, the last import of a name winning (cells run in order). */
 export function notebookImports(cells: readonly string[]): Map<string, ModuleImport> {
+  const ts = typescript();
   const out = new Map<string, ModuleImport>();
   for (const cell of cells) {
     const file = ts.createSourceFile("cell.ts", cell, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
@@ -39,7 +46,8 @@ export function notebookImports(cells: readonly string[]): Map<string, ModuleImp
   return out;
 }
 
-function requireOf(e: ts.Expression | undefined): string | null {
+function requireOf(e: TS.Expression | undefined): string | null {
+  const ts = typescript();
   if (!e || !ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== "require") return null;
   const [arg] = e.arguments;
   return arg && ts.isStringLiteral(arg) ? arg.text : null;
