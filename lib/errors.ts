@@ -17,6 +17,15 @@ const MAX_ELEMENT_CHARS = 200;
 /** A cause's message is cut here: a 10 MB message must not become a 10 MB error. */
 const MAX_CAUSE_CHARS = 2000;
 
+/** A captured log line, as the runners keep them (see `runners/run-scope.ts`). */
+export interface LogLineLike {
+  time: number;
+  level: string;
+  step: string;
+  worker: number | null;
+  text: string;
+}
+
 /** Options of a {@link PipelineError}. */
 export interface PipelineErrorOptions {
   /** Full label of the transform where it happened. */
@@ -74,6 +83,20 @@ export class PipelineError extends Error {
     this.wayOut = text;
     const base = previous && this.message.endsWith(previous) ? this.message.slice(0, -previous.length) : this.message;
     this.message = `${base}\n  to go on: ${text}`;
+    this.stack = `${this.name}: ${this.message}`;
+    return this;
+  }
+
+  /** What the failing element's code logged before it failed (console.log, beam.log), oldest first. */
+  logs: readonly LogLineLike[] = [];
+
+  /** @internal Keeps the failing element's log lines beside the error, and shows the last few in the message. */
+  withLogs(lines: readonly LogLineLike[]): this {
+    if (!lines.length) return this;
+    this.logs = lines;
+    const shown = lines.slice(-5).map((l) => `    ${l.level === "log" || l.level === "info" ? "" : `${l.level}: `}${truncate(l.text)}`);
+    const more = lines.length > 5 ? ` (last 5 of ${lines.length})` : "";
+    this.message = `${this.message}\n  logged before it failed${more}:\n${shown.join("\n")}`;
     this.stack = `${this.name}: ${this.message}`;
     return this;
   }

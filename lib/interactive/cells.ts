@@ -40,6 +40,11 @@ const INSTALLED = Symbol.for("beamlab.cellHooks");
 /** How long an interrupted cell waits for its pipeline to stop and show its summary. */
 const SETTLE_MILLIS = 3000;
 
+/** The TypeScript of the cells executed so far, oldest first (the local runner reads their imports). */
+export function cellSources(): string[] {
+  return [...cells.values()].sort((a, b) => a.count - b.count).map((c) => c.ts);
+}
+
 /** The file name of a cell's compiled script in stack traces. */
 export function cellFileName(count: number): string {
   return `cell[${count}].js`;

@@ -31,6 +31,8 @@ export interface ReadCsvOptions {
    * and no rows, and with `[]` for an empty file; may throw to refuse the file.
    */
   readonly onHeader?: (header: readonly string[]) => void;
+  /** Only the records in these bytes, which start after the header (a worker's part of a large file). */
+  readonly range?: { readonly start: number; readonly end: number; readonly lineOffset: number; readonly header: readonly string[] };
 }
 
 /**
@@ -38,7 +40,9 @@ export interface ReadCsvOptions {
  * (one of the two would silently be lost).
  */
 export async function* readCsvFile(file: string, opts: ReadCsvOptions): AsyncGenerator<CsvRow> {
-  const input = fs.createReadStream(file);
+  const range = opts.range;
+  if (range && range.end <= range.start) return;
+  const input = fs.createReadStream(file, range ? { start: range.start, end: range.end - 1 } : {});
   const parser = parse({
     bom: true,
     skip_empty_lines: true,
@@ -49,7 +53,8 @@ export async function* readCsvFile(file: string, opts: ReadCsvOptions): AsyncGen
   // pipeline, unlike pipe, hands a read error (a file removed, unreadable) to the parser,
   // so the loop below ends with it instead of waiting forever.
   pipeline(input, parser, () => undefined);
-  let header: string[] | null = null;
+  let header: string[] | null = range ? [...range.header] : null;
+  const lineOffset = range?.lineOffset ?? 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: (string | null)[]; info: { lines: number } }>) {
       if (header === null) {
@@ -60,7 +65,7 @@ export async function* readCsvFile(file: string, opts: ReadCsvOptions): AsyncGen
       }
       const rec: CsvRecord = {};
       for (let i = 0; i < header.length; i++) setField(rec, header[i], record[i]);
-      yield { record: rec, line: info.lines };
+      yield { record: rec, line: info.lines + lineOffset };
     }
   } catch (e) {
     if (e instanceof PipelineError) throw e;

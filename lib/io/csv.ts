@@ -10,7 +10,10 @@ import { matchFiles } from "./files";
 import { Read } from "./read-write";
 import { setField } from "./record";
 import { coerce, parseSchema, type FieldSchema, type SchemaRow, type TableSchema } from "./schema";
-import type { IOContext, Source } from "./source-sink";
+import type { IOContext, PortableIO, Source } from "./source-sink";
+import * as fs from "node:fs";
+import { parse as parseSync } from "csv-parse/sync";
+import { byteRanges, MIN_SPLIT_BYTES } from "./byte-ranges";
 
 /** Options of ReadFromCsv. */
 export interface ReadFromCsvOptions<S extends TableSchema> {
@@ -20,18 +23,44 @@ export interface ReadFromCsvOptions<S extends TableSchema> {
   delimiter?: string;
 }
 
+/** A part of one CSV file, for a worker. */
+interface CsvPart {
+  file: string;
+  opts: ReadFromCsvOptions<TableSchema>;
+  range: { start: number; end: number; lineOffset: number; header: string[] } | null;
+}
+
 class CsvSource implements Source<Record<string, unknown>> {
   private readonly fields: FieldSchema[] | null;
-  constructor(private readonly pattern: string, private readonly opts: ReadFromCsvOptions<TableSchema>) {
+  constructor(private readonly pattern: string, private readonly opts: ReadFromCsvOptions<TableSchema>, private readonly range: CsvPart["range"] = null) {
     this.fields = opts.schema ? parseSchema(opts.schema) : null;
   }
 
   async *read(ctx: IOContext): AsyncIterable<Record<string, unknown>[]> {
-    for (const file of matchFiles(this.pattern, ctx.label)) yield* this.readFile(file, ctx);
+    if (this.range) this.checkHeader(this.range.header, this.pattern, ctx.label);
+    for (const file of this.range ? [this.pattern] : matchFiles(this.pattern, ctx.label)) yield* this.readFile(file, ctx);
+  }
+
+  /** Every file whole, and files of a megabyte or more in byte ranges cut between records. */
+  split(parts: number, ctx: IOContext): PortableIO[] {
+    const out: PortableIO[] = [];
+    for (const file of matchFiles(this.pattern, ctx.label)) {
+      const part = (range: CsvPart["range"]): PortableIO => ({ module: __filename, factory: "csvPartSource", args: { file, opts: this.opts, range } satisfies CsvPart });
+      if (parts < 2 || fs.statSync(file).size < MIN_SPLIT_BYTES) {
+        out.push(part(null));
+        continue;
+      }
+      const ranges = byteRanges(file, parts, { csv: true, skipFirstLine: true });
+      const headerBytes = readBytes(file, 0, ranges[0].start);
+      const header = (parseSync(headerBytes, { bom: true, delimiter: this.opts.delimiter ?? "," }) as string[][])[0] ?? [];
+      for (const r of ranges) out.push(part({ ...r, header }));
+    }
+    return out;
   }
 
   private async *readFile(file: string, ctx: IOContext): AsyncIterable<Record<string, unknown>[]> {
-    const rows = readCsvFile(file, { delimiter: this.opts.delimiter, label: ctx.label, onHeader: (header) => this.checkHeader(header, file, ctx.label) });
+    const range = this.range ?? undefined;
+    const rows = readCsvFile(file, { delimiter: this.opts.delimiter, label: ctx.label, range, onHeader: (header) => this.checkHeader(header, file, ctx.label) });
     let batch: Record<string, unknown>[] = [];
     for await (const { record, line } of rows) {
       if (ctx.signal.aborted) break;
@@ -79,6 +108,22 @@ class CsvSource implements Source<Record<string, unknown>> {
 
   describe() {
     return { pattern: this.pattern, ...(this.opts.schema ? { schema: typeof this.opts.schema === "string" ? this.opts.schema : this.fields!.map((f) => `${f.name}:${f.type}`).join(",") } : {}) };
+  }
+}
+
+/** @internal A worker's part of a CSV source (see `CsvSource.split`). */
+export function csvPartSource(part: CsvPart): Source<Record<string, unknown>> {
+  return new CsvSource(part.file, part.opts, part.range);
+}
+
+function readBytes(file: string, start: number, end: number): Buffer {
+  const fd = fs.openSync(file, "r");
+  try {
+    const b = Buffer.alloc(end - start);
+    fs.readSync(fd, b, 0, b.length, start);
+    return b;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -20,8 +20,9 @@ export function matchFiles(pattern: string, label: string): string[] {
 }
 
 /** Lines of a file, in chunks, without holding the file in memory. Handles \n and \r\n. */
-export async function* readLines(file: string, bundleSize: number, signal?: AbortSignal): AsyncGenerator<string[]> {
-  const stream = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20 });
+export async function* readLines(file: string, bundleSize: number, signal?: AbortSignal, range?: { start: number; end: number }): AsyncGenerator<string[]> {
+  if (range && range.end <= range.start) return;
+  const stream = fs.createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 20, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
   let rest = "";
   let batch: string[] = [];
   let first = true;

@@ -33,6 +33,21 @@ export interface Source<T> {
   describe(): Record<string, string>;
   /** The columns of its elements when the source declares them (a schema, a query's result types). */
   schema?(): readonly DeclaredColumn[] | null;
+  /**
+   * Parts that other threads can read, together the whole source (by file, and by byte
+   * range in large files), for a runner with workers; absent when the source cannot split.
+   */
+  split?(parts: number, ctx: IOContext): PortableIO[];
+}
+
+/**
+ * A source part or a sink shard another thread can make: `require(module)[factory](args)`,
+ * with `args` plain data.
+ */
+export interface PortableIO {
+  readonly module: string;
+  readonly factory: string;
+  readonly args: unknown;
 }
 
 /** Files a sink wrote under temporary names, each to be renamed to its target. */
@@ -73,4 +88,9 @@ export interface Sink<T, R> {
   describe(): Record<string, string>;
   /** The fields every element must fit, when the sink declares them (a table's schema); validation compares them with the input's columns. */
   schema?(): readonly FieldSchema[];
+  /**
+   * Shard `index` of `count` (one per worker) that another thread can write, or null when
+   * this sink must be written in one place (a fixed number of shards, a table).
+   */
+  shard?(index: number, count: number): PortableIO | null;
 }

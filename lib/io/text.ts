@@ -7,16 +7,32 @@ import type { PBegin, PCollection } from "../pipeline/pvalue";
 import type { PTransform } from "../pipeline/transform";
 import { AtomicFile, matchFiles, readLines, shardName } from "./files";
 import { Read, Write } from "./read-write";
-import type { IOContext, Sink, SinkWriter, Source } from "./source-sink";
+import type { IOContext, PortableIO, Sink, SinkWriter, Source } from "./source-sink";
+import { byteRanges, MIN_SPLIT_BYTES } from "./byte-ranges";
 
 class TextSource implements Source<string> {
-  constructor(private readonly pattern: string) {}
+  constructor(private readonly pattern: string, private readonly range: { start: number; end: number } | null = null) {}
   async *read(ctx: IOContext): AsyncIterable<string[]> {
-    for (const file of matchFiles(this.pattern, ctx.label)) yield* readLines(file, ctx.bundleSize, ctx.signal);
+    if (this.range) yield* readLines(this.pattern, ctx.bundleSize, ctx.signal, this.range);
+    else for (const file of matchFiles(this.pattern, ctx.label)) yield* readLines(file, ctx.bundleSize, ctx.signal);
+  }
+  /** Every file whole, and files of a megabyte or more in byte ranges cut at line starts. */
+  split(parts: number, ctx: IOContext): PortableIO[] {
+    const out: PortableIO[] = [];
+    for (const file of matchFiles(this.pattern, ctx.label)) {
+      const ranges = parts < 2 || fs.statSync(file).size < MIN_SPLIT_BYTES ? [null] : byteRanges(file, parts, { csv: false, skipFirstLine: false });
+      for (const r of ranges) out.push({ module: __filename, factory: "textPartSource", args: { file, range: r && { start: r.start, end: r.end } } });
+    }
+    return out;
   }
   describe() {
     return { pattern: this.pattern };
   }
+}
+
+/** @internal A worker's part of a text source (see `TextSource.split`). */
+export function textPartSource(part: { file: string; range: { start: number; end: number } | null }): Source<string> {
+  return new TextSource(part.file, part.range);
 }
 
 /**
@@ -33,7 +49,7 @@ export function ReadFromText(pattern: string): PTransform<PBegin, PCollection<st
 
 /** Options of WriteToText, as in Beam. */
 export interface WriteToTextOptions {
-  /** Number of output files (default 1). */
+  /** Number of output files (default 1; on the local runner, default one per worker). */
   numShards?: number;
   /** Beam's template between prefix and suffix (default "-SSSSS-of-NNNNN"; "" for one plain file). */
   shardNameTemplate?: string;
@@ -50,13 +66,28 @@ export function formatLine(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 }
 
+/** How a text sink names its files; `shard` set when it writes one shard of several (a worker's). */
+interface TextSinkOptions extends Required<WriteToTextOptions> {
+  /** True when the user chose numShards (so a runner with workers keeps it). */
+  shardsGiven: boolean;
+  shard?: { index: number; count: number };
+}
+
 class TextSink implements Sink<unknown, string> {
-  constructor(private readonly prefix: string, private readonly opts: Required<WriteToTextOptions>) {}
+  constructor(private readonly prefix: string, private readonly opts: TextSinkOptions) {}
+  /** One shard per worker, unless numShards was given or the template names one plain file. */
+  shard(index: number, count: number): PortableIO | null {
+    if (this.opts.shardsGiven || this.opts.shardNameTemplate === "") return null;
+    return { module: __filename, factory: "textShardSink", args: { prefix: this.prefix, opts: { ...this.opts, shard: { index, count } } } };
+  }
   async open(ctx: IOContext): Promise<SinkWriter<unknown, string>> {
-    const n = this.opts.shardNameTemplate === "" ? 1 : this.opts.numShards;
+    const shard = this.opts.shard;
+    const n = shard ? 1 : this.opts.shardNameTemplate === "" ? 1 : this.opts.numShards;
     const files: AtomicFile[] = [];
     for (let i = 0; i < n; i++) {
-      const name = shardName(this.prefix, this.opts.shardNameTemplate, i, n, this.opts.fileNameSuffix);
+      const name = shard
+        ? shardName(this.prefix, this.opts.shardNameTemplate, shard.index, shard.count, this.opts.fileNameSuffix)
+        : shardName(this.prefix, this.opts.shardNameTemplate, i, n, this.opts.fileNameSuffix);
       try {
         files.push(new AtomicFile(name));
       } catch (e) {
@@ -90,6 +121,11 @@ class TextSink implements Sink<unknown, string> {
   }
 }
 
+/** @internal A worker's shard of a text sink (see `TextSink.shard`). */
+export function textShardSink(a: { prefix: string; opts: TextSinkOptions }): Sink<unknown, string> {
+  return new TextSink(a.prefix, a.opts);
+}
+
 /**
  * Writes each element as a line to Beam-style shard files (`prefix-00000-of-00001`),
  * strings as they are and records as JSON. Files appear only when the whole pipeline
@@ -105,6 +141,6 @@ export function WriteToText(prefix: string, opts: WriteToTextOptions = {}): PTra
   if (fs.existsSync(prefix) && fs.statSync(prefix).isDirectory()) error(`${prefix} is a directory`, { hint: 'give a file prefix inside it, e.g. "out/result.txt".' });
   return new Write<any, string>(
     "WriteToText",
-    new TextSink(prefix, { numShards, shardNameTemplate: opts.shardNameTemplate ?? "-SSSSS-of-NNNNN", fileNameSuffix: opts.fileNameSuffix ?? "" }),
+    new TextSink(prefix, { numShards, shardsGiven: opts.numShards !== undefined, shardNameTemplate: opts.shardNameTemplate ?? "-SSSSS-of-NNNNN", fileNameSuffix: opts.fileNameSuffix ?? "" }),
   );
 }

@@ -23,7 +23,7 @@ const CHECKS: { readonly [K in keyof Required<PipelineOptions>]: OptionCheck } =
       typeof v === "string"
         ? v.trim() === "" ? "is empty" : null
         : isRunnerObject(v) ? null : `must be a runner name or a runner object with a run(pipeline) method, got ${describe(v)}`,
-    example: 'runner: "direct" (or "interactive")',
+    example: 'runner: "direct" (or "interactive", or "local")',
   },
   warehouse: {
     problem: (v) => (typeof v !== "string" ? `must be the path of a warehouse file, got ${describe(v)}` : v.trim() === "" ? "is empty" : null),
@@ -36,6 +36,10 @@ const CHECKS: { readonly [K in keyof Required<PipelineOptions>]: OptionCheck } =
   bundleSize: {
     problem: (v) => bundleSizeProblem(v),
     example: `bundleSize: 100 (or leave it out for ${DEFAULT_BUNDLE_SIZE})`,
+  },
+  workers: {
+    problem: (v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 1 && v <= 256 ? null : `must be a whole number from 1 to 256, got ${describe(v)}`),
+    example: 'runner: "local", workers: 2',
   },
   lineage: {
     problem: (v) => lineageProblem(v),

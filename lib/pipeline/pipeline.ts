@@ -15,7 +15,7 @@ import type { PortablePipeline } from "./portable";
 
 /** Options of a pipeline. */
 export interface PipelineOptions {
-  /** "direct" (default in scripts), "interactive" (default in notebooks), or a runner object. */
+  /** "direct" (default in scripts), "interactive" (default in notebooks), "local" (worker threads), or a runner object. */
   runner?: RunnerChoice;
   /** Path of the warehouse (DuckDB file) used by ReadFromSQL / WriteToTable; see `beam.warehouse.open`. */
   warehouse?: string;
@@ -30,6 +30,11 @@ export interface PipelineOptions {
    * The direct runner never records lineage.
    */
   lineage?: LineageOption;
+  /**
+   * Worker threads of the local runner (`runner: "local"`): a whole number of at least 1,
+   * default the machine's available parallelism. Other runners ignore it.
+   */
+  workers?: number;
 }
 
 /** A change to the graph, for caches and views that follow it. */

@@ -43,7 +43,10 @@ export async function runPlan(
     (err as PipelineError & { result?: PipelineResult }).result = new PipelineResult(cancelled ? "CANCELLED" : "FAILED", [], err);
     throw err;
   }
-  return { outcome, result: new PipelineResult("DONE", stepMetrics(pipeline, outcome.counts, outcome.stats), null, outcome.millis) };
+  return {
+    outcome,
+    result: new PipelineResult("DONE", stepMetrics(pipeline, outcome.counts, outcome.stats, outcome.scope.metrics), null, outcome.millis, { logs: outcome.scope.logs }),
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ import { labelled } from "./labelled";
 import { DEFAULT_BUNDLE_SIZE, checkedBundleSize } from "../pipeline/options";
 import type { RunLineage } from "../teaching/lineage-run";
 import "./operators";
+import { startRun, type RunScope } from "./run-scope";
 
 /** Counts while a run is in progress, for live displays. */
 export interface ProgressSnapshot {
@@ -42,6 +43,8 @@ export interface ExecutionOptions {
   onBatch?: (pcoll: PCollection<unknown>, batch: readonly unknown[]) => void;
   /** Records where each element came from (the interactive runner's lineage); absent means none is recorded. */
   lineage?: RunLineage;
+  /** Where DoFns' logs and metrics go; a new one (printing its lines) when absent. */
+  scope?: RunScope;
 }
 
 /** What the executor did for one stage: which stage, how long, and what each PCollection received in it. */
@@ -61,6 +64,7 @@ export interface ExecutionOutcome {
   /** Sink writers, to publish together (see `io/commit.ts`) or abort. */
   writers: SinkHandle[];
   millis: number;
+  scope: RunScope;
 }
 
 /** What finished before a run failed or was cancelled. */
@@ -93,6 +97,7 @@ export async function execute(fused: ExecutionPlan, opts: ExecutionOptions): Pro
   const sideProducers = new Set<string>();
   for (const e of plan) for (const s of e.sideInputs) sideProducers.add(s.id);
   const capture = new Set([...(opts.capture ?? []), ...sideProducers]);
+  const scope = opts.scope ?? startRun(opts.options.name ?? "pipeline");
 
   let lastProgress = started;
   const progress = () => {
@@ -165,6 +170,7 @@ export async function execute(fused: ExecutionPlan, opts: ExecutionOptions): Pro
       endBundle,
       io: () => ({ options: opts.options, bundleSize, signal, label: e.node.fullLabel }),
       lineage: opts.lineage?.node(e),
+      scope,
     };
     ops.set(e, labelled(createOperator(ctx), e.node, signal));
   }
@@ -206,7 +212,7 @@ export async function execute(fused: ExecutionPlan, opts: ExecutionOptions): Pro
   }
   await teardownAll(ops);
   opts.onProgress?.(snapshot());
-  return { counts, stats, captured, writers, stages: records, millis: performance.now() - started };
+  return { counts, stats, captured, writers, stages: records, millis: performance.now() - started, scope };
 }
 
 /**

@@ -17,6 +17,7 @@ import type { GraphChange, Pipeline } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import type { TransformNode } from "../pipeline/transform";
 import { runPlan } from "./direct";
+import { LocalRunner } from "./local/local-runner";
 import type { PartialOutcome, ProgressSnapshot } from "./executor";
 import { freezeShallow } from "./immutable";
 import { registerRunner, setDefaultRunner } from "./registry";
@@ -157,8 +158,13 @@ export class InteractiveRunner implements CollectingRunner {
     return opts.n !== undefined ? all.slice(0, opts.n) : all;
   }
 
-  /** Runs the whole pipeline: computes what is not cached and writes every sink. */
+  /**
+   * Runs the whole pipeline: computes what is not cached and writes every sink. With the
+   * `workers` option, the run goes to the local runner's worker threads instead (the cache
+   * is neither read nor filled: show and collect still compute in the kernel).
+   */
   async run(pipeline: Pipeline): Promise<PipelineResult> {
+    if (this.pipeline.options.workers !== undefined) return new LocalRunner().run(this.pipeline);
     const targets = this.visible().filter((pc) => !this.cache.has(pc.id));
     return this.compute(targets, [], true);
   }

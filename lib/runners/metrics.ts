@@ -7,8 +7,9 @@ import type { TransformNode } from "../pipeline/transform";
 import type { NodeStats } from "./operator";
 import type { ExecNode } from "./plan";
 import type { StepMetrics } from "./result";
+import type { UserMetrics } from "./run-scope";
 
-export function stepMetrics(pipeline: Pipeline, counts: Map<string, number>, stats: Map<ExecNode, NodeStats>): StepMetrics[] {
+export function stepMetrics(pipeline: Pipeline, counts: Map<string, number>, stats: Map<ExecNode, NodeStats>, user?: UserMetrics): StepMetrics[] {
   const own = new Map<TransformNode, number>();
   for (const [e, s] of stats) own.set(e.node, s.millis);
   const millisOf = (n: TransformNode): number => (own.has(n) ? own.get(n)! : n.children.reduce((a, c) => a + millisOf(c), 0));
@@ -22,6 +23,7 @@ export function stepMetrics(pipeline: Pipeline, counts: Map<string, number>, sta
       elementsIn: sum(n.inputs.map((pc) => pc.id)),
       elementsOut: sum([...n.outputs.values()].map((pc) => pc.id)),
       millis: Math.round(millisOf(n) * 1000) / 1000,
+      ...user?.of(n.fullLabel),
     });
   }
   return out;

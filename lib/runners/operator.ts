@@ -10,6 +10,7 @@ import type { PrimitiveKind } from "../pipeline/transform";
 import type { IOContext, StagedOutput } from "../io/source-sink";
 import type { ExecNode } from "./plan";
 import type { NodeLineage } from "../teaching/lineage-run";
+import type { RunScope } from "./run-scope";
 
 /** Where an operator sends a batch of one output PCollection. */
 export interface OutputPort {
@@ -42,6 +43,8 @@ export interface OperatorContext {
    * runs exactly the code it ran before lineage existed.
    */
   readonly lineage: NodeLineage | undefined;
+  /** Where user code's logs and metrics go. */
+  readonly scope: RunScope;
 }
 
 /**

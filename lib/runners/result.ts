@@ -2,6 +2,7 @@
  * PipelineResult: the state and metrics of a run.
  */
 import { inspect } from "node:util";
+import { RunLogs, type DistributionResult, type LogLine } from "./run-scope";
 
 /** Metrics of one transform (primitive or composite), by its full label. */
 export interface StepMetrics {
@@ -12,6 +13,37 @@ export interface StepMetrics {
   millis: number;
   /** True when the interactive runner served the step from its cache instead of computing it. */
   cached?: boolean;
+  /** User counters of the step (`beam.metrics.counter(name).inc()`), summed across workers. */
+  counters?: Record<string, number>;
+  /** User distributions of the step (`beam.metrics.distribution(name).update(v)`), across workers. */
+  distributions?: Record<string, DistributionResult>;
+}
+
+/** One stage of a local-runner run: what it ran, where, and for how long. */
+export interface StageMetrics {
+  index: number;
+  kind: "workers" | "shuffle" | "coordinator";
+  /** Full labels of the steps it ran. */
+  steps: string[];
+  /** Elements that entered the stage's steps from outside it. */
+  elementsIn: number;
+  wallMillis: number;
+}
+
+/** One worker of a local-runner run. */
+export interface WorkerMetrics {
+  worker: number;
+  /** Elements its steps produced (all stages, shuffles included). */
+  elementsOut: number;
+  /** Time its steps spent in their own code, in milliseconds. */
+  busyMillis: number;
+}
+
+/** What a run collected besides per-step metrics. */
+export interface RunDetails {
+  logs?: RunLogs;
+  stages?: StageMetrics[];
+  workers?: WorkerMetrics[];
 }
 
 export type PipelineState = "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
@@ -26,7 +58,27 @@ export class PipelineResult {
     readonly error: Error | null = null,
     /** Wall time of the run in milliseconds. */
     readonly millis = 0,
+    private readonly details: RunDetails = {},
   ) {}
+
+  /**
+   * What DoFns logged (console.log/info/warn/error, beam.log) with step, worker and time:
+   * the newest lines up to a cap, `dropped` the number of older ones left out, and
+   * `subscribe` to follow lines as they come (a live view gets the same object at the start).
+   */
+  logs(): { lines: readonly LogLine[]; dropped: number; subscribe(listener: (line: LogLine) => void): () => void } {
+    return this.details.logs ?? new RunLogs(false);
+  }
+
+  /** The local runner's stages, in run order, with their wall time (empty for other runners). */
+  stages(): StageMetrics[] {
+    return (this.details.stages ?? []).map((s) => ({ ...s, steps: [...s.steps] }));
+  }
+
+  /** The local runner's workers: elements and busy time of each (empty for other runners). */
+  workers(): WorkerMetrics[] {
+    return (this.details.workers ?? []).map((w) => ({ ...w }));
+  }
 
   /** Resolves when the run has finished (runs here finish before `run()` resolves). */
   async waitUntilFinish(): Promise<PipelineState> {

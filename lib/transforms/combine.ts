@@ -7,8 +7,8 @@ import { combineFnName, toCombineFn, type CombineFn, type Combiner } from "./com
 import { Create } from "./create";
 import { GroupByKey } from "./group";
 import { Map as MapT } from "./map";
-import type { FunctionDoFn } from "./dofn";
-import type { ParDoTransform } from "./pardo";
+import { DoFn } from "./dofn";
+import { ParDoTransform } from "./pardo";
 import { AsList } from "./side-inputs";
 
 class CombinePerKeyTransform<K, I, O> extends PTransform<PCollection<readonly [K, I]>, PCollection<[K, O]>> {
@@ -50,6 +50,24 @@ export function CombinePerKey<K, I, O>(combiner: Combiner<I, O>): PTransform<PCo
   return new CombinePerKeyTransform<K, I, O>(combiner) as PTransform<PCollection<readonly [K, I]> | PCollection<[K, I]>, PCollection<[K, O]>>;
 }
 
+/**
+ * CombineGlobally's last step: the combined value, or the combiner's result for no
+ * elements. A DoFn with the CombineFn in a field (not a closure), so it can move to a worker.
+ */
+export class InjectDefaultFn<O> extends DoFn<null, O> {
+  /** @internal Its result is the combined value, so lineage follows the side input, not the dummy. */
+  readonly lineageFromSideInputs = true;
+  constructor(readonly combineFn: CombineFn<any, any, O>) {
+    super();
+  }
+  process(_: null, results: O[]): O[] {
+    return [results.length ? results[0] : this.combineFn.extractOutput(this.combineFn.createAccumulator())];
+  }
+  displayName(): string {
+    return "Map(lambda)";
+  }
+}
+
 class CombineGloballyTransform<I, O> extends PTransform<PCollection<I>, PCollection<O>> {
   readonly name: string;
   private readonly fn: CombineFn<I, any, O>;
@@ -65,9 +83,7 @@ class CombineGloballyTransform<I, O> extends PTransform<PCollection<I>, PCollect
       .apply("CombinePerKey", CombinePerKey<null, I, O>(this.fn))
       .apply("UnKey", MapT(([, v]: [null, O]) => v));
     // Beam gives the combiner's empty result when the input is empty (InjectDefault).
-    const inject = MapT((_: null, results: O[]) => (results.length ? results[0] : fn.extractOutput(fn.createAccumulator())), AsList(combined));
-    // Its result is the combined value, so lineage follows the side input, not the dummy.
-    ((inject as unknown as ParDoTransform<null, O>).fn as FunctionDoFn<null, O>).lineageFromSideInputs = true;
+    const inject = new ParDoTransform<null, O>(new InjectDefaultFn(fn), [AsList(combined)]);
     return input.pipeline.apply("DoOnce", Create([null])).apply("InjectDefault", inject);
   }
   params(): Record<string, string> {

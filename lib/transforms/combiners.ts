@@ -57,28 +57,40 @@ export interface TopOptions<T> {
   reverse?: boolean;
 }
 
-function topFn<T>(n: number, opts: TopOptions<T> = {}): CombineFn<T, T[], T[]> & { displayName: string } {
+/** Top's CombineFn: fields, not closures, so the local runner can move it to a worker. */
+export class TopCombineFn<T> implements CombineFn<T, T[], T[]> {
+  readonly displayName: string;
+  constructor(readonly n: number, readonly key: ((element: T) => number | string | bigint | Date) | null, readonly sign: 1 | -1) {
+    this.displayName = `Top(${n})`;
+  }
+  private compare(a: T, b: T): number {
+    const x = this.key ? this.key(a) : (a as unknown as number);
+    const y = this.key ? this.key(b) : (b as unknown as number);
+    return this.sign * (x < y ? 1 : x > y ? -1 : 0);
+  }
+  // Keep at most n per accumulator so memory stays bounded per key.
+  private trim(a: T[]): T[] {
+    return a.length > 2 * this.n ? a.sort((x, y) => this.compare(x, y)).slice(0, this.n) : a;
+  }
+  createAccumulator(): T[] {
+    return [];
+  }
+  addInput(a: T[], v: T): T[] {
+    a.push(v);
+    return this.trim(a);
+  }
+  mergeAccumulators(accs: Iterable<T[]>): T[] {
+    return this.trim(([] as T[]).concat(...accs));
+  }
+  extractOutput(a: T[]): T[] {
+    return a.sort((x, y) => this.compare(x, y)).slice(0, this.n);
+  }
+}
+
+function topFn<T>(n: number, opts: TopOptions<T> = {}): TopCombineFn<T> {
   // With 0, a negative or NaN count, Top would silently produce empty lists.
   if (!Number.isSafeInteger(n) || n < 1) error(`Top needs the number of elements to keep as a whole number of at least 1, got ${truncate(n, 40)}`, { hint: "write e.g. beam.combiners.Top.Of(3)." });
-  const key = opts.key ?? ((e: T) => e as unknown as number);
-  const sign = opts.reverse ? -1 : 1;
-  const cmp = (a: T, b: T) => {
-    const x = key(a);
-    const y = key(b);
-    return sign * (x < y ? 1 : x > y ? -1 : 0);
-  };
-  // Keep at most n per accumulator so memory stays bounded per key.
-  const trim = (a: T[]) => (a.length > 2 * n ? a.sort(cmp).slice(0, n) : a);
-  return {
-    displayName: `Top(${n})`,
-    createAccumulator: () => [],
-    addInput: (a, v) => {
-      a.push(v);
-      return trim(a);
-    },
-    mergeAccumulators: (accs) => trim(([] as T[]).concat(...accs)),
-    extractOutput: (a) => a.sort(cmp).slice(0, n),
-  };
+  return new TopCombineFn(n, opts.key ?? null, opts.reverse ? -1 : 1);
 }
 
 /** Counting. */

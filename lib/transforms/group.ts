@@ -7,6 +7,8 @@ import { PTransform, type ExpandContext } from "../pipeline/transform";
 import { describeValue, firstPCollection } from "../pipeline/validate";
 import { Flatten } from "./flatten";
 import { Map as MapT } from "./map";
+import { DoFn } from "./dofn";
+import { ParDoTransform } from "./pardo";
 
 /** Key type of a `[key, value]` PCollection. */
 export type KeyOf<E> = E extends readonly [infer K, unknown] ? K : never;
@@ -33,41 +35,64 @@ export function GroupByKey<K, V>(): PTransform<PCollection<readonly [K, V]> | PC
 type Joined<R extends Record<string, PCollection<any>>> = { [T in keyof R]: ValueOf<R[T] extends PCollection<infer E> ? E : never>[] };
 type JoinKey<R extends Record<string, PCollection<any>>> = KeyOf<R[keyof R] extends PCollection<infer E> ? E : never>;
 
+/**
+ * CoGroupByKey's tagging and joining steps: DoFns with their tags in fields (not closures),
+ * so the local runner can move them to a worker. Their names are the Map's they replace.
+ */
+export class TagFn extends DoFn<readonly [unknown, unknown], [unknown, string, unknown]> {
+  constructor(
+    readonly tag: string,
+    /** The CoGroupByKey's label, for the error. */
+    readonly label: string,
+  ) {
+    super();
+  }
+  process(kv: readonly [unknown, unknown]): [unknown, string, unknown][] {
+    // Destructuring would take a string's first two letters as key and value: a join of nonsense.
+    if (!Array.isArray(kv) || kv.length !== 2) {
+      throw new PipelineError(`CoGroupByKey needs [key, value] pairs; input "${this.tag}" has an element that is not one`, {
+        label: this.label,
+        element: kv,
+        hasElement: true,
+        hint: `map ${this.tag} to two-item arrays first, e.g. ${this.tag}.apply("Key ${this.tag}", beam.Map((x) => [x.key, x])).`,
+      });
+    }
+    return [[kv[0], this.tag, kv[1]]];
+  }
+  displayName(): string {
+    return "Map(lambda)";
+  }
+}
+
+/** See {@link TagFn}. */
+export class JoinFn extends DoFn<[unknown, [string, unknown][]], [unknown, Record<string, unknown[]>]> {
+  constructor(readonly tags: readonly string[]) {
+    super();
+  }
+  process([k, values]: [unknown, [string, unknown][]]): [unknown, Record<string, unknown[]>][] {
+    const joined: Record<string, unknown[]> = {};
+    for (const tag of this.tags) joined[tag] = [];
+    for (const [tag, v] of values) joined[tag].push(v);
+    return [[k, joined]];
+  }
+  displayName(): string {
+    return "Map(lambda)";
+  }
+}
+
 class CoGroupByKeyTransform<R extends Record<string, PCollection<any>>> extends PTransform<R, PCollection<[JoinKey<R>, Joined<R>]>> {
   readonly name = "CoGroupByKey";
   expand(inputs: R, ctx: ExpandContext): PCollection<[JoinKey<R>, Joined<R>]> {
     const tags = Object.keys(inputs);
     const label = ctx.node.fullLabel;
     const tagged = tags.map((tag) =>
-      inputs[tag].apply(
-        `Tag ${tag}`,
-        MapT((kv: readonly [unknown, unknown]) => {
-          // Destructuring would take a string's first two letters as key and value: a join of nonsense.
-          if (!Array.isArray(kv) || kv.length !== 2) {
-            throw new PipelineError(`CoGroupByKey needs [key, value] pairs; input "${tag}" has an element that is not one`, {
-              label,
-              element: kv,
-              hasElement: true,
-              hint: `map ${tag} to two-item arrays first, e.g. ${tag}.apply("Key ${tag}", beam.Map((x) => [x.key, x])).`,
-            });
-          }
-          return [kv[0], tag, kv[1]] as [unknown, string, unknown];
-        }),
-      ),
+      inputs[tag].apply(`Tag ${tag}`, new ParDoTransform<readonly [unknown, unknown], [unknown, string, unknown]>(new TagFn(tag, label), [])),
     );
     const flat = Flatten.of(tagged, "Flatten");
     const grouped = flat
       .apply("Key", MapT(([k, tag, v]: [unknown, string, unknown]) => [k, [tag, v]] as [unknown, [string, unknown]]))
       .apply("GroupByKey", GroupByKey<unknown, [string, unknown]>());
-    return grouped.apply(
-      "Join",
-      MapT(([k, values]: [unknown, [string, unknown][]]) => {
-        const joined: Record<string, unknown[]> = {};
-        for (const tag of tags) joined[tag] = [];
-        for (const [tag, v] of values) joined[tag].push(v);
-        return [k, joined] as [JoinKey<R>, Joined<R>];
-      }),
-    );
+    return grouped.apply("Join", new ParDoTransform<[unknown, [string, unknown][]], [JoinKey<R>, Joined<R>]>(new JoinFn(tags), []));
   }
   params(): Record<string, string> {
     return {};

@@ -6,7 +6,8 @@ import type { KeepsSchema, PCollection } from "../pipeline/pvalue";
 import { PTransform, type ExpandContext } from "../pipeline/transform";
 import { DoFn, TaggedOutput } from "./dofn";
 
-class PartitionFn<T> extends DoFn<T, never> {
+/** Partition's DoFn (exported so the local runner can move it to a worker). */
+export class PartitionFn<T> extends DoFn<T, never> {
   constructor(private readonly fn: (element: T, n: number) => number, private readonly n: number) {
     super();
   }

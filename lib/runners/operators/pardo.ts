@@ -8,6 +8,7 @@ import { isError } from "../../render";
 import { DoFn, FunctionDoFn, TaggedOutputValue, isPromise } from "../../transforms/dofn";
 import { cancelledError, type Operator, type OperatorContext, type OutputPort } from "../operator";
 import { ParDoTrace } from "../../teaching/pardo-trace";
+import { enterStep, exitStep } from "../run-scope";
 
 /** A long batch lets signals (a kernel interrupt) in this often, and stops if the run was cancelled. */
 const YIELD_EVERY_MS = 100;
@@ -37,6 +38,13 @@ export class ParDoOperator implements Operator {
     this.trace = ctx.lineage === undefined ? undefined : new ParDoTrace(ctx.lineage, [...this.tagged.keys()]);
   }
 
+  /** Where the DoFn's console calls and metrics go; entered around every call into the DoFn. */
+  private get scope() {
+    return this.ctx.scope;
+  }
+  /** The log feed's position when the current element started, for the lines beside its error. */
+  private elementMark = 0;
+
   async setup(): Promise<void> {
     await this.call("setup", () => this.fn.setup());
   }
@@ -51,6 +59,8 @@ export class ParDoOperator implements Operator {
     const byTag = this.hasTags ? new Map<string, unknown[]>() : null;
     const fn = this.fn;
     const trace = this.trace;
+    const previous = enterStep(this.scope, this.label);
+    const logs = this.scope.logs;
     try {
       if (trace !== undefined) await this.runTraced(batch, out, byTag, trace);
       else if (fn instanceof FunctionDoFn && !this.hasTags && this.sides.length === 0) await this.runFunction(fn, batch, out);
@@ -59,6 +69,7 @@ export class ParDoOperator implements Operator {
           if ((i & 7) === 7 && performance.now() - this.lastYield > YIELD_EVERY_MS) await this.pause();
           const el = batch[i];
           let r: unknown;
+          this.elementMark = logs.seq;
           try {
             r = fn.process(el, ...this.sides);
             if (isPromise(r)) r = await r;
@@ -72,6 +83,7 @@ export class ParDoOperator implements Operator {
         }
       }
     } finally {
+      exitStep(previous);
       // Also when the batch fails or is cancelled: the summary shows where the time went.
       this.ctx.stats.millis += performance.now() - t0;
     }
@@ -95,6 +107,7 @@ export class ParDoOperator implements Operator {
       if ((i & 7) === 7 && performance.now() - this.lastYield > YIELD_EVERY_MS) await this.pause();
       const el = batch[i];
       let r: unknown;
+      this.elementMark = this.scope.logs.seq;
       try {
         r = fn.process(el, ...this.sides);
         if (isPromise(r)) r = await r;
@@ -112,10 +125,12 @@ export class ParDoOperator implements Operator {
   private async runFunction(fn: FunctionDoFn<unknown, unknown>, batch: unknown[], out: unknown[]): Promise<void> {
     const f = fn.fn;
     const kind = fn.elementKind;
+    const logs = this.scope.logs;
     for (let i = 0; i < batch.length; i++) {
       if ((i & 7) === 7 && performance.now() - this.lastYield > YIELD_EVERY_MS) await this.pause();
       const el = batch[i];
       let r: unknown;
+      this.elementMark = logs.seq;
       try {
         r = f(el);
         if (isPromise(r)) r = await r;
@@ -205,11 +220,14 @@ export class ParDoOperator implements Operator {
     const out: unknown[] = [];
     const byTag = this.hasTags ? new Map<string, unknown[]>() : null;
     let r: unknown;
+    const previous = enterStep(this.scope, this.label);
     try {
       r = this.fn.finishBundle();
       if (isPromise(r)) r = await r;
     } catch (e) {
       throw this.failure(e, undefined, "finishBundle");
+    } finally {
+      exitStep(previous);
     }
     if (r !== undefined && r !== null) await this.collect(r, undefined, out, byTag);
     if (this.trace !== undefined) this.trace.orphans(out, byTag);
@@ -221,11 +239,15 @@ export class ParDoOperator implements Operator {
   }
 
   private async call(method: string, f: () => unknown): Promise<void> {
+    const previous = enterStep(this.scope, this.label);
+    this.elementMark = this.scope.logs.seq;
     try {
       const r = f();
       if (isPromise(r)) await r;
     } catch (e) {
       throw this.failure(e, undefined, method);
+    } finally {
+      exitStep(previous);
     }
   }
 
@@ -242,6 +264,11 @@ export class ParDoOperator implements Operator {
     // `e` is whatever the DoFn threw, maybe a hostile Proxy: only safe checks, so the error stays the DoFn's.
     const known = isPipelineError(e);
     if (known && e.label) return e;
+    return this.failureOf(e, el, method).withLogs(this.scope.logs.since(this.elementMark, this.label));
+  }
+
+  private failureOf(e: unknown, el: unknown, method: string): PipelineError {
+    const known = isPipelineError(e);
     const immutable = isError(e) && e instanceof TypeError && /read[- ]only|not extensible|Cannot assign|Cannot add property/i.test(safeMessage(e));
     const hint = known && e.hint
       ? e.hint
