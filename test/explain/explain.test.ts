@@ -25,7 +25,7 @@ test("explain returns what was submitted, what validation found and the stages, 
   const bundle = e.bundle();
   const payload = bundle[EXPLAIN_MIME] as ExplainPayload;
   assert.equal(payload.graph.pipeline.name, "class");
-  assert.deepEqual(payload.checks.map((c) => c.name), ["labels", "keyed-inputs", "same-pipeline", "sink-schema", "unconsumed"]);
+  assert.deepEqual(payload.checks.map((c) => c.name), ["labels", "keyed-inputs", "same-pipeline", "sink-schema", "unconsumed", "movable"]);
   const text = String(bundle["text/plain"]);
   assert.match(text, /^Explain class\n\nAs written:\n/);
   assert.match(text, /As submitted: \d+ transforms, \d+ PCollections, environment beamlab-node/);
