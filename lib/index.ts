@@ -45,6 +45,7 @@ export { chart, Chart, type ChartSource, type RowOf } from "./display/chart";
 export { InteractiveRunner } from "./runners/interactive";
 export { lineage } from "./teaching/lineage";
 export { diff } from "./teaching/diff";
+export { stepThrough, type StepThroughOptions } from "./teaching/step-through";
 export type { LineageTrace, Pairs, LineageOption } from "./teaching";
 export type { SchemaRow, TableSchema } from "./io/schema";
 export { io, pvalue, combiners, warehouse, testing, grader, teaching };
