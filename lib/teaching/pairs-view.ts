@@ -106,9 +106,9 @@ function wholeCells(r: PairRow<unknown, unknown>): string {
   return `<td ${LEFT}>${cell(r.before, r.status !== "added")}</td><td ${LEFT}>${cell(r.after, r.status !== "dropped")}</td>`;
 }
 
-/** The pairs as an escaped HTML table: records field by field, other elements whole. */
-export function pairsHtml(pairs: Pairs<unknown, unknown>): string {
-  const rows = shownRows(pairs, HTML_ROWS);
+/** The pairs as an escaped HTML table (at most `maxRows` rows): records field by field, other elements whole. */
+export function pairsHtml(pairs: Pairs<unknown, unknown>, maxRows = HTML_ROWS): string {
+  const rows = shownRows(pairs, maxRows);
   const columns = recordColumns(rows);
   const head = columns
     ? columns.map((k) => `<th ${LEFT}>${escapeHtml(k)}</th>`).join("")

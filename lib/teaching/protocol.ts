@@ -136,8 +136,10 @@ export interface StepPayload {
   codeTitle: string | null;
   /** One sentence on what the step did to the elements. */
   summary: string;
-  /** Before/after pairs of an element-wise step, one per output. */
+  /** Before/after pairs of an element-wise step, one per output that received elements. */
   pairs: PairsPayload[];
+  /** The output PCollection id of each of `pairs`. */
+  pairsOutputs: string[];
   /** Group / join / combine / Flatten formation for the first output elements. */
   formation: StepFormationPayload[];
   notes: string[];

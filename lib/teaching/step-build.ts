@@ -101,11 +101,11 @@ function formationOf(ctx: BuildContext, n: TransformNode, inputs: readonly PColl
 }
 
 /** Before/after pairs of an element-wise step: one per output that received elements (or the main one). */
-async function pairsOf(ctx: BuildContext, n: TransformNode, kind: string): Promise<{ payload: PairsPayload; pairs: Pairs<unknown, unknown> }[]> {
+async function pairsOf(ctx: BuildContext, n: TransformNode, kind: string): Promise<{ payload: PairsPayload; pairs: Pairs<unknown, unknown>; output: string }[]> {
   if (n.inputs.length !== 1) return [];
   // A tagged ParDo's main output (or a Partition's) usually receives nothing: pair the outputs that did.
   const outputs = [...n.outputs.values()].filter((pc) => (ctx.runner.cached(pc)?.length ?? 0) > 0 || n.outputs.size === 1);
-  const result: { payload: PairsPayload; pairs: Pairs<unknown, unknown> }[] = [];
+  const result: { payload: PairsPayload; pairs: Pairs<unknown, unknown>; output: string }[] = [];
   for (const out of outputs) {
     if (insideWholeStep(out)) continue;
     const pairs = await comparePCollections(n.inputs[0], out, { step: { label: n.fullLabel, kind } });
@@ -115,7 +115,7 @@ async function pairsOf(ctx: BuildContext, n: TransformNode, kind: string): Promi
       payload.rows = payload.rows.slice(0, max);
       payload.truncated = true;
     }
-    result.push({ payload: { ...payload, after: labelOf(out) }, pairs: { ...pairs, after: labelOf(out) } });
+    result.push({ payload: { ...payload, after: labelOf(out) }, pairs: { ...pairs, after: labelOf(out) }, output: out.id });
   }
   return result;
 }
@@ -140,11 +140,16 @@ function summaryOf(kind: string, n: TransformNode, s: Pick<StepPayload, "inputs"
     case "ParDo":
     case "FlatMap": {
       if (!p) return `${inN} in, ${outN} out`;
-      const parts = [`${p.changed} changed`, `${p.unchanged} unchanged`];
-      if (p.dropped) parts.push(`${p.dropped} made nothing`);
-      if (p.fannedOut) parts.push(`${p.fannedOut} fanned out`);
-      const outs = s.outputs.length > 1 ? `: ${s.outputs.filter((o) => o.count).map(named).join(", ")}` : "";
-      return `${plural(inN ?? 0, "element")} in, ${outN} out${outs} (${parts.join(", ")})`;
+      const what = (c: PairsPayload["counts"]) => {
+        const parts = [`${c.changed} changed`, `${c.unchanged} unchanged`];
+        if (c.dropped) parts.push(`${c.dropped} made nothing`);
+        if (c.fannedOut) parts.push(`${c.fannedOut} fanned out`);
+        return parts.join(", ");
+      };
+      if (s.pairs.length < 2) return `${plural(inN ?? 0, "element")} in, ${outN} out (${what(p)})`;
+      // Tagged outputs: each output's pairs on their own (an input may go to one output and not another).
+      const outs = s.pairs.map((x) => `${x.after.slice(x.after.lastIndexOf(".") + 1)} ${x.counts.after} (${what(x.counts)})`);
+      return `${plural(inN ?? 0, "element")} in, ${outN} out: ${outs.join("; ")}`;
     }
     case "GroupByKey":
       return `${plural(inN ?? 0, "element")} grouped into ${plural(outN ?? 0, "group")}, one per key`;
@@ -192,6 +197,7 @@ async function stepPayload(ctx: BuildContext, n: TransformNode): Promise<{ step:
     codeTitle: code?.title ?? null,
     summary: summaryOf(kind, n, { inputs, sideInputs, outputs, pairs, counts }),
     pairs,
+    pairsOutputs: paired.map((x) => x.output),
     formation,
     notes,
   };

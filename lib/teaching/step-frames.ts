@@ -17,7 +17,9 @@ import type { StepPCollectionPayload, StepPayload, StepThroughPayload } from "./
 /** The opening of every frame; `beamlab slides` finds the frames by it. */
 export const FRAME_OPEN = `<section class="beamlab-step"`;
 /** Rows of each table in a frame. */
-const FRAME_ROWS = 8;
+const FRAME_ROWS = 6;
+/** Before/after rows of a frame (changed, dropped and fanned-out ones first). */
+const FRAME_PAIR_ROWS = 8;
 /** Groups listed in a frame's formation. */
 const FRAME_GROUPS = 8;
 
@@ -72,7 +74,7 @@ export function stepFrame(payload: StepThroughPayload, k: number, src: FrameSour
     ...step.sideInputs.map((pc) => pcTable(src, "side input", pc)),
     ...step.outputs.map((pc) => pcTable(src, "out", pc)),
   ];
-  const pairs = src.pairs(step.id).map((p) => `<div>${pairsHtml(p)}</div>`).join("");
+  const pairs = src.pairs(step.id).map((p) => `<div>${pairsHtml(p, FRAME_PAIR_ROWS)}</div>`).join("");
   const code = step.code !== null ? `<div><p><strong>Code</strong>: <code>${escapeHtml(step.codeTitle ?? "")}</code></p><pre style="white-space: pre-wrap"><code>${escapeHtml(step.code)}</code></pre></div>` : "";
   const notes = step.notes.length ? `<ul>${step.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>` : "";
   return [

@@ -21,7 +21,7 @@ import { writes } from "./steps";
 export interface StepThroughOptions {
   /**
    * Rows of each input and output saved in the notebook per step (default 20). The live
-   * player pages through all of them from the kernel; nbconvert and slides show the first 8.
+   * player pages through all of them from the kernel; nbconvert and slides show the first 6.
    */
   readonly sample?: number;
   /** Show the player (default: in a notebook, yes; elsewhere, no). */

@@ -48,6 +48,8 @@ function describePlaced(p: PlacedNode): string {
 export interface GraphViewOptions {
   /** A node id drawn highlighted (e.g. the step being played). */
   highlight?: string | null;
+  /** The tallest the view grows before it zooms out to fit (px; default: a share of the window). */
+  maxHeight?: number;
 }
 
 export class GraphView extends Widget implements IRenderMime.IRenderer {
@@ -64,6 +66,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
   private payload: GraphPayload | null = null;
   private readonly expanded = new Set<string>();
   private highlightId: string | null;
+  private readonly heightLimit: number | null;
   /** True once the user zoomed or panned: updates then keep the view instead of fitting again. */
   private userMoved = false;
   private readonly resizer = new ResizeObserver(() => {
@@ -73,6 +76,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
   constructor(private readonly ctx: IBeamlabContext, opts: GraphViewOptions = {}) {
     super();
     this.highlightId = opts.highlight ?? null;
+    this.heightLimit = opts.maxHeight ?? null;
     this.addClass("bl-Graph");
     this.svgEl.id = this.uid;
     const bar = h("div", "bl-Graph-toolbar");
@@ -305,6 +309,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
 
   /** The tallest the output may grow: a share of the window, at most {@link MAX_HEIGHT_PX}. */
   private maxHeight(): number {
+    if (this.heightLimit !== null) return this.heightLimit;
     return Math.max(200, Math.min(MAX_HEIGHT_PX, Math.round((window.innerHeight || 960) * MAX_HEIGHT_OF_WINDOW)));
   }
 

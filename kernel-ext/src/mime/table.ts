@@ -35,6 +35,10 @@ export interface TableViewOptions {
    * quick-chart buttons are disabled.
    */
   insertCode?: (node: HTMLElement, code: string) => Promise<boolean>;
+  /** Called with the element's index in the PCollection when a row is clicked (a player asks for its lineage). */
+  onSelectElement?: (index: number) => void;
+  /** The tallest the grid grows (px; default 380). */
+  maxViewport?: number;
 }
 
 /** Column width in px from header and sampled text lengths; a guess good enough for a grid. */
@@ -81,6 +85,8 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
   private filterTimer: ReturnType<typeof setTimeout> | null = null;
   /** Loading or failure message of the last fetch; a filter that does not parse is shown instead. */
   private fetchStatus = "";
+  /** Classes of rows by element index (a player's selected and linked elements). */
+  private marks = new Map<number, string>();
 
   constructor(private readonly options: TableViewOptions) {
     super();
@@ -139,6 +145,29 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     this.fetchStatus = "";
     if (this.filterEl.value) this.model.setFilter(this.filterEl.value);
     this.refresh(true);
+  }
+
+  /**
+   * Marks rows by element index with a class (`bl-mod-selected`, `bl-mod-linked`), e.g.
+   * the elements a selected element came from; an empty map clears the marks.
+   */
+  markElements(marks: ReadonlyMap<number, string>): void {
+    this.marks = new Map(marks);
+    this.refresh(true);
+  }
+
+  /** Scrolls the first marked row of the view into sight (it may be on a page not loaded yet). */
+  revealMarked(): void {
+    const m = this.model;
+    if (!m || !this.marks.size) return;
+    for (let vi = 0; vi < m.viewLength; vi++) {
+      const { index } = m.rowAt(vi);
+      if (this.marks.has(index)) {
+        const top = this.win.rowTop(vi);
+        if (top < this.scroller.scrollTop || top > this.scroller.scrollTop + this.scroller.clientHeight - ROW_H) this.scroller.scrollTop = Math.max(0, top - ROW_H);
+        return;
+      }
+    }
   }
 
   /** Shows a message instead of (or above) the rows, e.g. when there is no kernel. */
@@ -282,7 +311,7 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     this.countEl.textContent = m.showingText();
     this.showStatus();
     this.scroller.setAttribute("aria-rowcount", String(m.viewLength + 1));
-    const height = this.options.fill ? null : Math.min(MAX_VIEWPORT, this.win.totalHeight + ROW_H + 2);
+    const height = this.options.fill ? null : Math.min(this.options.maxViewport ?? MAX_VIEWPORT, this.win.totalHeight + ROW_H + 2);
     this.scroller.style.height = height === null ? "" : `${height}px`;
     this.body.style.height = `${this.win.totalHeight}px`;
     this.updateSortMarks();
@@ -313,6 +342,10 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     row.style.top = `${this.win.rowTop(vi)}px`;
     row.style.height = `${this.win.rowHeightOf(vi)}px`;
     row.style.gridTemplateColumns = this.template;
+    const mark = index >= 0 ? this.marks.get(index) : undefined;
+    if (mark) row.classList.add(mark);
+    if (mark) row.setAttribute("aria-selected", "true");
+    if (index >= 0) row.dataset.index = String(index);
     m.columns.forEach((_, ci) => {
       const cell = h("div", "bl-Table-cell");
       cell.setAttribute("role", "gridcell");
@@ -504,6 +537,10 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     const onExpander = (e.target as HTMLElement).classList.contains("bl-Table-expander");
     if (row === HEADER_ROW || onExpander) this.activateCell(row, col);
     else this.applyRoving(true);
+    if (row !== HEADER_ROW && !onExpander && this.options.onSelectElement && this.model) {
+      const { index } = this.model.rowAt(row);
+      if (index >= 0) this.options.onSelectElement(index);
+    }
   }
 
   /** Enter/Space/click: sort on a header, expand/collapse on a nested cell. */
