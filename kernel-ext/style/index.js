@@ -3,3 +3,4 @@ import './table.css';
 import './graph.css';
 import './progress.css';
 import './inspector.css';
+import './player.css';

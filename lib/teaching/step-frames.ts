@@ -35,15 +35,17 @@ function countText(n: number | null): string {
   return n === null ? "not computed" : plural(n, "element");
 }
 
-function pcHeading(what: string, pc: StepPCollectionPayload): string {
+/** `in`, `side input`, `out` and the role; the table's own caption names the PCollection and counts it. */
+function pcHeading(what: string, pc: StepPCollectionPayload, withLabel: boolean): string {
   const role = pc.role !== null ? ` <code>${escapeHtml(pc.role)}</code>` : "";
-  return `<p><strong>${escapeHtml(what)}${role}: ${escapeHtml(pc.label)}</strong> — ${escapeHtml(countText(pc.count))}</p>`;
+  const label = withLabel ? `: ${escapeHtml(pc.label)}</strong> — ${escapeHtml(countText(pc.count))}` : "</strong>";
+  return `<p style="margin: 0"><strong>${escapeHtml(what)}${role}${label}</p>`;
 }
 
 function pcTable(src: FrameSource, what: string, pc: StepPCollectionPayload): string {
   const elements = src.elements(pc.id);
-  const body = pc.table && elements ? tableHtml(pc.table, { label: pc.label, pipeline: null, pcollection: pc.id, elements, total: elements.length }, FRAME_ROWS) : `<p><em>${escapeHtml(pc.note ?? "no rows")}</em></p>`;
-  return `<div ${BOX}>${pcHeading(what, pc)}${body}</div>`;
+  if (!pc.table || !elements) return `<div ${BOX}>${pcHeading(what, pc, true)}<p><em>${escapeHtml(pc.note ?? "no rows")}</em></p></div>`;
+  return `<div ${BOX}>${pcHeading(what, pc, false)}${tableHtml(pc.table, { label: pc.label, pipeline: null, pcollection: pc.id, elements, total: elements.length }, FRAME_ROWS)}</div>`;
 }
 
 /** Which inputs formed the first outputs: `#0 ← takes: #1, #4; students: #0`. */
@@ -81,8 +83,11 @@ export function stepFrame(payload: StepThroughPayload, k: number, src: FrameSour
     `${FRAME_OPEN} data-step="${k}">`,
     `<h3>Step ${k + 1} of ${payload.steps.length}: ${escapeHtml(step.fullLabel)} <small>(${escapeHtml(step.kind)})</small>${where}</h3>`,
     `<p>${escapeHtml(step.summary)}</p>`,
-    `<div style="overflow-x: auto">${withAltText(svg, `${graphAltText(payload.graph)} Current step: ${step.fullLabel}.`)}</div>`,
-    `<div style="display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start">${tables.join("")}</div>`,
+    // The graph beside the tables: on a slide, the step and its data on one screen.
+    `<div style="display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start">`,
+    `<div style="overflow-x: auto; flex: 0 1 auto">${withAltText(svg, `${graphAltText(payload.graph)} Current step: ${step.fullLabel}.`)}</div>`,
+    `<div style="display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; flex: 1 1 560px; min-width: 0">${tables.join("")}</div>`,
+    `</div>`,
     pairs,
     formationHtml(step),
     code,

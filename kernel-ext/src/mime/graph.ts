@@ -142,6 +142,28 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     }
   }
 
+  /**
+   * Shows node `id` in the middle at a readable scale when the whole graph would be drawn
+   * smaller than {@link READABLE_SCALE} (a player following its step through a big
+   * pipeline); a graph that fits readably stays whole. **Fit** shows it whole again.
+   */
+  focusOn(id: string): void {
+    const lay = this.lay;
+    const at = lay?.nodes.find((n) => n.node.id === id);
+    if (!lay || !at) return;
+    this.userMoved = false;
+    this.fitView();
+    if (this.scale >= READABLE_SCALE) return;
+    const availW = Math.max(200, (this.node.clientWidth || 800) - 2 * MARGIN - 2);
+    const availH = this.maxHeight() - 2 * MARGIN;
+    this.scale = Math.max(READABLE_SCALE, 0.85);
+    this.tx = availW / 2 - at.x * this.scale;
+    this.ty = availH / 2 - at.y * this.scale;
+    this.svgEl.setAttribute("height", String(Math.ceil(availH + 2 * MARGIN)));
+    this.userMoved = true;
+    this.applyTransform();
+  }
+
   /** The composites drawn open. */
   get openComposites(): ReadonlySet<string> {
     return this.expanded;

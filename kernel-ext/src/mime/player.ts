@@ -22,13 +22,13 @@ import { LineageView } from "./lineage";
 import { PairsView } from "./pairs";
 import { TableView } from "./table";
 
-const GRAPH_HEIGHT = 300;
+const GRAPH_HEIGHT = 340;
 const TABLE_HEIGHT = 240;
 
 const KEYS: Record<string, PlayerMove> = { ArrowRight: "next", ArrowLeft: "prev", Home: "first", End: "last", ArrowDown: "into", ArrowUp: "out" };
 
 function countText(n: number | null): string {
-  return n === null ? "?" : formatCount(n);
+  return n === null ? "–" : formatCount(n);
 }
 
 export class PlayerView extends Widget implements IRenderMime.IRenderer {
@@ -75,11 +75,11 @@ export class PlayerView extends Widget implements IRenderMime.IRenderer {
       return b;
     };
     bar.append(
-      mk("first", "⏮", "First step (Home)"),
+      mk("first", "First", "First step (Home)"),
       mk("prev", "◀ Prev", "Previous step (←)"),
       this.positionEl,
       mk("next", "Next ▶", "Next step, over a composite (→)"),
-      mk("last", "⏭", "Last step (End)"),
+      mk("last", "Last", "Last step (End)"),
       mk("into", "Step into ↘", "Step into this composite (↓)"),
       mk("out", "Step out ↖", "Back to the composite around this step (↑)"),
     );
@@ -93,7 +93,12 @@ export class PlayerView extends Widget implements IRenderMime.IRenderer {
     this.lineageStatus.setAttribute("role", "status");
     const codeTitle = h("div", "bl-Player-sectionTitle");
     codeTitle.dataset.role = "code-title";
-    this.node.append(bar, this.pathEl, this.titleEl, this.summaryEl, this.countsEl, this.graphHost, lineageBar, io, this.pairsHost, this.formationHost, codeTitle, this.codeHost, this.notesHost, this.lineageHost);
+    // What the step is and does (with its code) beside where it is in the pipeline; then its data.
+    const about = h("div", "bl-Player-about");
+    about.append(this.pathEl, this.titleEl, this.summaryEl, this.countsEl, codeTitle, this.codeHost, this.notesHost);
+    const top = h("div", "bl-Player-top");
+    top.append(about, this.graphHost);
+    this.node.append(bar, top, lineageBar, io, this.pairsHost, this.formationHost, this.lineageHost);
     this.node.addEventListener("keydown", (e) => this.onKey(e));
     this.mount(this.graph, this.graphHost);
     this.mount(this.lineageView, this.lineageHost);
@@ -136,10 +141,15 @@ export class PlayerView extends Widget implements IRenderMime.IRenderer {
     this.go(move);
   }
 
-  /** A widget in the player: attached now if the player is, else when it is. */
+  /** A widget in the player, attached by {@link attachMounted} once its host is in the page. */
   private mount(widget: Widget, host: HTMLElement): void {
     this.mounted.push({ widget, host });
-    if (this.isAttached) Widget.attach(widget, host);
+  }
+
+  /** Attaches the mounted widgets whose hosts are in the page (a step's hosts join it at the end of a draw). */
+  private attachMounted(): void {
+    if (!this.isAttached) return;
+    for (const m of this.mounted) if (!m.widget.isAttached && m.host.isConnected) Widget.attach(m.widget, m.host);
   }
 
   private unmountStep(): void {
@@ -155,7 +165,7 @@ export class PlayerView extends Widget implements IRenderMime.IRenderer {
   }
 
   protected onAfterAttach(): void {
-    for (const m of this.mounted) if (!m.widget.isAttached) Widget.attach(m.widget, m.host);
+    this.attachMounted();
   }
 
   protected onBeforeDetach(): void {
@@ -189,6 +199,7 @@ export class PlayerView extends Widget implements IRenderMime.IRenderer {
     this.drawFormation(s);
     this.drawCode(s);
     this.notesHost.replaceChildren(...[...s.notes, ...(m.position === 0 ? m.payload.notes : [])].map((n) => h("li", undefined, n)));
+    this.attachMounted();
     this.applyLineage();
   }
 
@@ -196,6 +207,7 @@ export class PlayerView extends Widget implements IRenderMime.IRenderer {
   private showInGraph(m: PlayerModel, s: StepPayload): void {
     for (const c of m.path) if (!this.graph.openComposites.has(c.id)) this.graph.toggle(c.id);
     this.graph.setHighlight(s.id);
+    this.graph.focusOn(s.id);
   }
 
   private tableBox(pc: StepPCollectionPayload, what: string): HTMLElement {
@@ -204,9 +216,10 @@ export class PlayerView extends Widget implements IRenderMime.IRenderer {
     const head = h("div", "bl-Player-tableHead");
     head.append(h("span", "bl-Player-what", what));
     if (pc.role !== null) head.append(h("code", "bl-Player-role", pc.role));
-    head.append(h("span", "bl-Player-pcLabel", pc.label), h("span", "bl-Player-pcCount", `${countText(pc.count)} ${pc.count === 1 ? "element" : "elements"}`));
     box.append(head);
     if (!pc.table) {
+      // The table's own header names it otherwise.
+      head.append(h("span", "bl-Player-pcLabel", pc.label));
       box.append(h("div", "bl-Player-empty", pc.note ?? "no rows"));
       return box;
     }
