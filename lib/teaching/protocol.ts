@@ -182,3 +182,37 @@ export interface LineageReplyPayload {
 export function lineageCode(req: LineageRequest): string {
   return `await Reflect.get(globalThis, "${KERNEL_GLOBAL}")?.lineage(${JSON.stringify(JSON.stringify(req))})`;
 }
+
+/** `3 elements`: the wording both the kernel's text and the extension use. */
+function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+}
+
+/** `Format dob (ParDo): 12 → 12 elements, paired by lineage: 9 changed, 3 unchanged`: the line above pairs, kernel and extension alike. */
+export function pairsSummaryText(p: Pick<PairsPayload, "step" | "before" | "after" | "method" | "counts">): string {
+  const c = p.counts;
+  const what = p.step ? `${p.step.label} (${p.step.kind})` : `"${p.before}" → "${p.after}"`;
+  const parts = [`${c.changed} changed`, `${c.unchanged} unchanged`];
+  if (c.dropped) parts.push(`${c.dropped} dropped`);
+  if (c.added) parts.push(`${c.added} added`);
+  if (c.fannedOut) parts.push(`${count(c.fannedOut, "element")} fanned out`);
+  return `${what}: ${c.before} → ${count(c.after, "element")}, paired by ${p.method}: ${parts.join(", ")}`;
+}
+
+/** The parts of a trace step {@link tracedFromText} reads (a kernel TraceStep or a payload's). */
+export interface TracedStepLike {
+  source: boolean;
+  inputs: readonly { tag: string | null; pcollection: string; links: readonly (readonly [number, number])[] }[];
+}
+
+/** Where traced element `j` of a step came from, in words: `from #0, #3 of "rows"`, `from takes: #1; students: #0`. */
+export function tracedFromText(step: TracedStepLike, j: number, listed = 5): string {
+  const parts: string[] = [];
+  for (const input of step.inputs) {
+    const from = input.links.filter((l) => l[1] === j).map((l) => l[0]);
+    if (!from.length) continue;
+    const list = from.length <= listed ? from.map((i) => `#${i}`).join(", ") : count(from.length, "element");
+    parts.push(input.tag !== null ? `${input.tag}: ${list}` : `${list} of "${input.pcollection}"`);
+  }
+  return parts.length ? `from ${parts.join("; ")}` : step.source ? "source row" : "";
+}

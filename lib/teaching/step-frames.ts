@@ -58,7 +58,8 @@ function formationHtml(step: StepPayload): string {
       .map((x) => {
         const name = ins[x.input]?.role ?? ins[x.input]?.label ?? "input";
         const list = x.indexes.slice(0, 12).map((i) => `#${i}`).join(", ");
-        return `${name}: ${list}${x.total > 12 ? ` … (${x.total})` : ""}`;
+        const more = x.total > 12 ? ` … (${x.total})` : "";
+        return ins.length === 1 ? `${list}${more}` : `${name}: ${list}${more}`;
       });
     return `<li><code>#${f.output}</code> ← ${escapeHtml(parts.join("; ") || "nothing")}</li>`;
   });

@@ -69,8 +69,11 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
   private readonly heightLimit: number | null;
   /** True once the user zoomed or panned: updates then keep the view instead of fitting again. */
   private userMoved = false;
+  /** The node {@link focusOn} keeps in view (placed again when the view is resized), until the user zooms, pans or fits. */
+  private focusId: string | null = null;
   private readonly resizer = new ResizeObserver(() => {
-    if (!this.userMoved) this.fitView();
+    if (this.focusId) this.placeFocus();
+    else if (!this.userMoved) this.fitView();
   });
 
   constructor(private readonly ctx: IBeamlabContext, opts: GraphViewOptions = {}) {
@@ -93,6 +96,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
       mk("−", "Zoom out", () => this.zoomBy(0.8)),
       mk("Fit", "Fit the whole graph", () => {
         this.userMoved = false;
+        this.focusId = null;
         this.fitView();
       }),
       this.hintEl,
@@ -148,8 +152,13 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
    * pipeline); a graph that fits readably stays whole. **Fit** shows it whole again.
    */
   focusOn(id: string): void {
+    this.focusId = id;
+    this.placeFocus();
+  }
+
+  private placeFocus(): void {
     const lay = this.lay;
-    const at = lay?.nodes.find((n) => n.node.id === id);
+    const at = lay?.nodes.find((n) => n.node.id === this.focusId);
     if (!lay || !at) return;
     this.userMoved = false;
     this.fitView();
@@ -209,7 +218,8 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     }
     for (const p of lay.nodes) if (!p.cluster) this.layer.append(this.nodeEl(p));
     this.setHighlight(this.highlightId);
-    if (this.userMoved) this.applyTransform();
+    if (this.focusId) this.placeFocus();
+    else if (this.userMoved) this.applyTransform();
     else this.fitView();
   }
 
@@ -386,6 +396,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     this.ty = py - ((py - this.ty) * s) / this.scale;
     this.scale = s;
     this.userMoved = true;
+    this.focusId = null;
     this.applyTransform();
   }
 
@@ -417,6 +428,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
       if (!this.dragged) this.svgEl.setPointerCapture(e.pointerId);
       this.dragged = true;
       this.userMoved = true;
+      this.focusId = null;
       this.tx = start.tx + dx;
       this.ty = start.ty + dy;
       this.applyTransform();

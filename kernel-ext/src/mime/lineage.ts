@@ -5,25 +5,13 @@
  */
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
-import { LINEAGE_MIME, type LineagePayload, type TraceStepPayload } from "../../../lib/teaching/protocol";
+import { LINEAGE_MIME, tracedFromText, type LineagePayload } from "../../../lib/teaching/protocol";
 import { h } from "../dom";
 import { asLineagePayload } from "../model/payloads";
 import { decodeValue } from "../model/values";
 
 /** Elements listed per step; beyond, counted. */
 const PER_STEP = 10;
-
-/** `from #0, #3 of "rows"` / `takes: #1; students: #0`, for element `j` of a step. */
-function fromText(step: TraceStepPayload, j: number): string {
-  const parts: string[] = [];
-  for (const input of step.inputs) {
-    const from = input.links.filter((l) => l[1] === j).map((l) => l[0]);
-    if (!from.length) continue;
-    const list = from.length <= 5 ? from.map((i) => `#${i}`).join(", ") : `${from.length} elements`;
-    parts.push(input.tag !== null ? `${input.tag}: ${list}` : `${list} of "${input.pcollection}"`);
-  }
-  return parts.length ? `from ${parts.join("; ")}` : step.source ? "source row" : "";
-}
 
 export class LineageView extends Widget implements IRenderMime.IRenderer {
   constructor() {
@@ -53,7 +41,7 @@ export class LineageView extends Widget implements IRenderMime.IRenderer {
         step.append(h("div", "bl-Lineage-stepTitle", `${s.label} (${s.kind}${s.pcollection !== s.label ? `, ${s.pcollection}` : ""}): ${s.total} ${s.total === 1 ? "element" : "elements"}`));
         const list = h("ul", "bl-Lineage-elements");
         s.indexes.slice(0, PER_STEP).forEach((j, k) => {
-          const from = fromText(s, j);
+          const from = tracedFromText(s, j);
           const li = h("li");
           li.append(h("code", "bl-Lineage-index", `#${j}`), document.createTextNode(` ${decodeValue(s.elements[k]).text}`));
           if (from) li.append(h("span", "bl-Lineage-from", `  (${from})`));

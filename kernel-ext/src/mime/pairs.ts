@@ -8,23 +8,12 @@
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
 import type { EncodedValue } from "../../../lib/display/protocol";
-import { PAIRS_MIME, type PairRowPayload, type PairsPayload } from "../../../lib/teaching/protocol";
+import { PAIRS_MIME, pairsSummaryText, type PairRowPayload, type PairsPayload } from "../../../lib/teaching/protocol";
 import { h } from "../dom";
 import { asPairsPayload } from "../model/payloads";
 import { decodeValue } from "../model/values";
 
 const isRecord = (v: EncodedValue): v is { [key: string]: EncodedValue } => v !== null && typeof v === "object" && !Array.isArray(v) && !("$beamlab" in v);
-
-/** `Format dob (ParDo): 12 → 12 elements, paired by lineage: 9 changed, 3 unchanged`. */
-export function pairsSummary(p: PairsPayload): string {
-  const c = p.counts;
-  const what = p.step ? `${p.step.label} (${p.step.kind})` : `"${p.before}" → "${p.after}"`;
-  const parts = [`${c.changed} changed`, `${c.unchanged} unchanged`];
-  if (c.dropped) parts.push(`${c.dropped} dropped`);
-  if (c.added) parts.push(`${c.added} added`);
-  if (c.fannedOut) parts.push(`${c.fannedOut} fanned out`);
-  return `${what}: ${c.before} → ${c.after} ${c.after === 1 ? "element" : "elements"}, paired by ${p.method}: ${parts.join(", ")}`;
-}
 
 /** The fields of the record rows, in first-seen order; null when some side is not a record (then each side is one column). */
 function fieldsOf(rows: readonly PairRowPayload[]): string[] | null {
@@ -94,7 +83,7 @@ export class PairsView extends Widget implements IRenderMime.IRenderer {
 
   setPayload(p: PairsPayload): void {
     this.payload = p;
-    this.summaryEl.textContent = pairsSummary(p);
+    this.summaryEl.textContent = pairsSummaryText(p);
     this.draw();
   }
 

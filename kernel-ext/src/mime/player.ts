@@ -273,7 +273,9 @@ export class PlayerView extends Widget implements IRenderMime.IRenderer {
       const parts = f.from.filter((x) => x.total > 0).map((x) => {
         const pc = ins[x.input];
         const list = x.indexes.slice(0, 12).map((i) => `#${i}`).join(", ");
-        return `${pc?.role ?? pc?.label ?? "input"}: ${list}${x.total > 12 ? ` … (${x.total})` : ""}`;
+        const more = x.total > 12 ? ` … (${x.total})` : "";
+        // One input: its name is in the table above; several: say which side each element is from.
+        return ins.length === 1 ? `${list}${more}` : `${pc?.role ?? pc?.label ?? "input"}: ${list}${more}`;
       });
       li.append(b, document.createTextNode(` ← ${parts.join("; ") || "nothing"}`));
       list.append(li);
