@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, runNewCell, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
 
 let lab: Lab;
 let browser: Browser;
@@ -200,4 +200,25 @@ test("class demo: step into the CoGroupByKey and out again; the GroupByKey shows
   assert.equal(await title(), "Join classes and takes");
   await page.keyboard.press("ArrowRight");
   assert.equal(await title(), "Count students", "next steps over the composite");
+});
+
+test("the player's tables page through a large PCollection from the kernel", { timeout: 120000 }, async () => {
+  const ok = await runNewCell(
+    page,
+    [
+      `const big = new beam.Pipeline({ name: "big" });`,
+      `const nums = big.apply("Numbers", beam.Create(Array.from({ length: 3000 }, (_, i) => ({ i }))));`,
+      `const squares = nums.apply("Square", beam.Map((r: { i: number }) => ({ i: r.i, sq: r.i * r.i })));`,
+      `await beam.stepThrough(squares);`,
+    ].join("\n"),
+  );
+  await waitKernelIdle(page, 60000);
+  assert.ok(ok, (await errorOutputs(page)).join("\n"));
+  const last = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .bl-Player").last();
+  await last.locator('[data-move="next"]').click();
+  assert.equal(await last.locator(".bl-Player-title strong").textContent(), "Square");
+  const out = last.locator(".bl-Player-side.bl-mod-out");
+  assert.match((await out.locator(".bl-Table-count").textContent()) ?? "", /3,000|3000/);
+  await out.locator(".bl-Table-scroller").evaluate((el: any) => (el.scrollTop = el.scrollHeight));
+  await out.locator(".bl-Table-body .bl-Table-row").filter({ hasText: "8994001" }).waitFor({ state: "visible", timeout: 30000 });
 });
