@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, runNewCell, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openNotebook, runNewCell, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
 
 let lab: Lab;
 let browser: Browser;
@@ -29,14 +29,7 @@ after(async () => {
 });
 
 async function openAndRun(path: string, first: boolean): Promise<void> {
-  if (first) await openLab(page, lab, path);
-  else await inApp(page, `await app.commands.execute("docmanager:open", { path: ${JSON.stringify(path)} });`);
-  await page.waitForFunction(
-    (p) => (globalThis as any).jupyterapp?.shell?.currentWidget?.context?.path === p && !!(globalThis as any).jupyterapp.shell.currentWidget.sessionContext?.session?.kernel,
-    path,
-    { timeout: 60000 },
-  );
-  await waitKernelIdle(page, 90000);
+  await openNotebook(page, lab, path, first);
   await runAll();
 }
 
