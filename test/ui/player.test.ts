@@ -215,3 +215,18 @@ test("the player's tables page through a large PCollection from the kernel", { t
   await out.locator(".bl-Table-scroller").evaluate((el: any) => (el.scrollTop = el.scrollHeight));
   await out.locator(".bl-Table-body .bl-Table-row").filter({ hasText: "8994001" }).waitFor({ state: "visible", timeout: 30000 });
 });
+
+test("a plain table traces its focused row: Trace row shows where it came from", { timeout: 120000 }, async () => {
+  await inApp(page, `await app.commands.execute("docmanager:open", { path: "demos/student-step-through.ipynb" });`);
+  await waitKernelIdle(page, 60000);
+  const ok = await runNewCell(page, "await beam.show(students);");
+  await waitKernelIdle(page, 60000);
+  assert.ok(ok, (await errorOutputs(page)).join("\n"));
+  const table = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").last().locator(".bl-Table");
+  await table.locator(".bl-Table-body .bl-Table-row").filter({ hasText: "kev18" }).locator(".bl-Table-cell").first().click();
+  await table.getByRole("button", { name: "Trace row" }).click();
+  const trace = table.locator(".bl-Table-traceView .bl-Lineage");
+  await trace.waitFor({ state: "visible", timeout: 30000 });
+  assert.match((await trace.textContent()) ?? "", /came from \(upstream\).*Read student.*May-10-1999/s);
+  assert.equal(await table.locator(".bl-Table-row.bl-mod-selected").count(), 1);
+});

@@ -8,7 +8,14 @@ import { Widget } from "@lumino/widgets";
 import { LINEAGE_MIME, tracedFromText, type LineagePayload } from "../../../lib/teaching/protocol";
 import { h } from "../dom";
 import { asLineagePayload } from "../model/payloads";
-import { decodeValue } from "../model/values";
+import { decodeValue, type DecodedValue } from "../model/values";
+
+/** A record or array with every field on one line (a grid's short text cuts them: a trace is read field by field). */
+function wholeText(d: DecodedValue): string {
+  if (d.kind === "record") return `{${(d.entries ?? []).map(([k, v]) => `${k}: ${v.text}`).join(", ")}}`;
+  if (d.kind === "array") return `[${(d.entries ?? []).map(([, v]) => v.text).join(", ")}]`;
+  return d.text;
+}
 
 /** Elements listed per step; beyond, counted. */
 const PER_STEP = 10;
@@ -30,7 +37,7 @@ export class LineageView extends Widget implements IRenderMime.IRenderer {
 
   setPayload(p: LineagePayload): void {
     const title = h("div", "bl-Lineage-title");
-    title.append(h("strong", undefined, `Lineage of element #${p.index} of "${p.pcollection}"`), document.createTextNode(`: ${decodeValue(p.element).text}`));
+    title.append(h("strong", undefined, `Lineage of element #${p.index} of "${p.pcollection}"`), document.createTextNode(`: ${wholeText(decodeValue(p.element))}`));
     const parts: HTMLElement[] = [title];
     for (const side of ["upstream", "downstream"] as const) {
       const steps = p.steps.filter((s) => s.side === side);
@@ -43,7 +50,7 @@ export class LineageView extends Widget implements IRenderMime.IRenderer {
         s.indexes.slice(0, PER_STEP).forEach((j, k) => {
           const from = tracedFromText(s, j);
           const li = h("li");
-          li.append(h("code", "bl-Lineage-index", `#${j}`), document.createTextNode(` ${decodeValue(s.elements[k]).text}`));
+          li.append(h("code", "bl-Lineage-index", `#${j}`), document.createTextNode(` ${wholeText(decodeValue(s.elements[k]))}`));
           if (from) li.append(h("span", "bl-Lineage-from", `  (${from})`));
           list.append(li);
         });
