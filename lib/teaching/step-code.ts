@@ -6,15 +6,18 @@
  */
 import type { TransformNode } from "../pipeline/transform";
 import { FunctionDoFn } from "../transforms/dofn";
+import { elementWiseKind } from "./steps";
 
 /** The code of a step and what it is, or null when the step runs no user code (GroupByKey, Flatten, ...). */
 export function stepCode(n: TransformNode): { code: string; title: string } | null {
   const spec = n.composite ? null : n.primitive;
   if (spec?.kind === "ParDo") {
     const fn = spec.fn;
-    if (fn instanceof FunctionDoFn) return { code: dedent(String(fn.fn)), title: `${n.kind} function` };
+    // A Map inside a composite is a node of kind ParDo: name it as the API does.
+    const kind = n.kind === "Partition" ? n.kind : (elementWiseKind(n) ?? n.kind);
+    if (fn instanceof FunctionDoFn) return { code: dedent(String(fn.fn)), title: `${kind} function` };
     const wrapped = ownFunction(fn, "fn");
-    if (wrapped) return { code: dedent(String(wrapped)), title: `${n.kind} function` };
+    if (wrapped) return { code: dedent(String(wrapped)), title: `${kind} function` };
     const cls = fn.constructor?.name || "DoFn";
     return { code: dedent(String(fn.process)), title: `${cls}.process` };
   }

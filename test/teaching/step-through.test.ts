@@ -98,6 +98,7 @@ test("composites can be stepped into; CoGroupByKey sides, Flatten inputs, Partit
   assert.ok(join.children.length >= 2, "a composite lists its inner steps");
   const inner = st.steps.filter((s) => s.parent === join.id);
   assert.deepEqual(inner.map((s) => s.id), join.children);
+  assert.equal(inner.find((s) => s.label === "Key")?.codeTitle, "Map function", "an inner Map is named as the API names it");
   assert.ok(inner.every((s) => s.top === join.id));
   assert.ok(st.steps.indexOf(join) < st.steps.indexOf(inner[0]), "a composite comes before its children");
   const x = join.formation.find((f) => f.output === 0)!;
