@@ -37,6 +37,10 @@ Usage:
       DIR/grades.csv, grades.json, results/<name>/results.json (Gradescope)
       and feedback/<name>.html. --timeout is per cell (default 60 s). Exits 0
       when every submission was graded, 1 when grading could not run.
+  beamlab slides <notebook.ipynb> --out deck.html
+      Turn the step-through players of a run notebook (await beam.stepThrough(...))
+      into one self-contained HTML slide deck: a slide per step, keyboard
+      navigation (arrows, Space, Home, End), no network requests.
   beamlab help
       Show this help.
 
@@ -224,6 +228,12 @@ function cmdGrade(argv) {
   require(lib).gradeCli(argv).then((code) => { process.exitCode = code; });
 }
 
+function cmdSlides(argv) {
+  const lib = path.join(ROOT, "dist", "lib", "teaching", "slides.js");
+  if (!fs.existsSync(lib)) die(`${path.relative(process.cwd(), lib) || lib} not found; run 'npm run bootstrap' first`);
+  process.exitCode = require(lib).slidesCli(argv);
+}
+
 function main(argv) {
   const [cmd, ...rest] = argv;
   switch (cmd) {
@@ -235,6 +245,8 @@ function main(argv) {
       return cmdAssign(rest);
     case "grade":
       return cmdGrade(rest);
+    case "slides":
+      return cmdSlides(rest);
     case undefined:
     case "help":
     case "-h":

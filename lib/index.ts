@@ -55,6 +55,7 @@ export type { PortablePipeline, PortableTransform, PortablePCollection, Portable
 export type { ExecutionPlan, Stage, StageStep, StepRole, StageInput, StageOutput, StageSideInput } from "./runners/fusion";
 export { lineage } from "./teaching/lineage";
 export { diff } from "./teaching/diff";
+export { stepThrough, type StepThroughOptions } from "./teaching/step-through";
 export type { LineageTrace, Pairs, LineageOption } from "./teaching";
 export type { SchemaRow, TableSchema } from "./io/schema";
 export { io, pvalue, combiners, warehouse, testing, grader, teaching };

@@ -9,6 +9,7 @@
  */
 import { ILabShell, type JupyterFrontEnd, type JupyterFrontEndPlugin } from "@jupyterlab/application";
 import { ICommandPalette, MainAreaWidget } from "@jupyterlab/apputils";
+import { IEditorServices } from "@jupyterlab/codeeditor";
 import { INotebookTracker, type NotebookPanel } from "@jupyterlab/notebook";
 import { IRenderMimeRegistry } from "@jupyterlab/rendermime";
 import { LabIcon } from "@jupyterlab/ui-components";
@@ -16,6 +17,9 @@ import type { PCollectionPayload } from "../../lib/display/protocol";
 import type { IBeamlabContext, OpenPCollectionRequest } from "./context";
 import { explainRendererFactory } from "./mime/explain";
 import { graphRendererFactory } from "./mime/graph";
+import { lineageRendererFactory } from "./mime/lineage";
+import { pairsRendererFactory } from "./mime/pairs";
+import { playerRendererFactory } from "./mime/player";
 import { progressRendererFactory } from "./mime/progress";
 import { createTableView, tableRendererFactory } from "./mime/table";
 import { KernelModel, type SessionLike } from "./model/kernel-model";
@@ -53,6 +57,7 @@ function activate(
   tracker: INotebookTracker | null,
   labShell: ILabShell | null,
   palette: ICommandPalette | null,
+  editors: IEditorServices | null,
 ): void {
   // Never throw from activate: a broken extension must not break JupyterLab. Each step
   // is guarded so a failure in one (say, the panel) leaves the renderers working.
@@ -140,6 +145,9 @@ function activate(
     rendermime.addFactory(graphRendererFactory(ctx), RANK);
     rendermime.addFactory(progressRendererFactory, RANK);
     rendermime.addFactory(explainRendererFactory(ctx), RANK);
+    rendermime.addFactory(playerRendererFactory(ctx, () => (editors ? (options) => editors.factoryService.newInlineEditor(options) : null)), RANK);
+    rendermime.addFactory(pairsRendererFactory, RANK);
+    rendermime.addFactory(lineageRendererFactory, RANK);
   } catch (e) {
     log("registering renderers", e);
   }
@@ -206,10 +214,10 @@ function seedFromSavedOutputs(panel: NotebookPanel, model: KernelModel): void {
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: "beamlab: PCollection tables, pipeline graphs, progress and the Pipeline Inspector.",
+  description: "beamlab: PCollection tables, pipeline graphs, progress, step-through players, before/after pairs, lineage and the Pipeline Inspector.",
   autoStart: true,
   requires: [IRenderMimeRegistry],
-  optional: [INotebookTracker, ILabShell, ICommandPalette],
+  optional: [INotebookTracker, ILabShell, ICommandPalette, IEditorServices],
   activate,
 };
 

@@ -4,3 +4,4 @@ import './graph.css';
 import './progress.css';
 import './inspector.css';
 import './explain.css';
+import './player.css';

@@ -171,9 +171,11 @@ function svgLines(t: Visible["nodes"][number]): [string, string] {
 /**
  * An SVG of the top-level graph with counts on PCollections and edges and the run state
  * (not computed: dashed; failed: red; nothing emitted: faded). Labels are escaped; ids
- * are unique per graph so several inlined graphs do not share an arrowhead.
+ * are unique per graph so several inlined graphs do not share an arrowhead. `highlight`
+ * names a node drawn marked (a step-through's current step), with a thick border so the
+ * mark does not rest on colour alone.
  */
-export function graphSvg(payload: GraphPayload): string {
+export function graphSvg(payload: GraphPayload, highlight: string | null = null): string {
   const view = visibleGraph(payload);
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 36, marginx: 10, marginy: 10 });
@@ -212,14 +214,15 @@ export function graphSvg(payload: GraphPayload): string {
         ? `${n.fullLabel} (${t.steps > 0 ? `composite, ${t.steps} steps` : n.primitive})${t.message ? `\n${t.message}` : ""}`
         : `PCollection ${n.fullLabel}${n.note ? `: ${n.note}` : ""}`,
     );
-    const fill = failed ? "#fdecea" : n.kind === "transform" ? "#e8f0fe" : "#ffffff";
-    const stroke = failed ? "#c62828" : n.kind === "transform" ? "#3367d6" : "#777";
+    const marked = n.id === highlight;
+    const fill = failed ? "#fdecea" : marked ? "#fff3cd" : n.kind === "transform" ? "#e8f0fe" : "#ffffff";
+    const stroke = failed ? "#c62828" : marked ? "#b45309" : n.kind === "transform" ? "#3367d6" : "#777";
     const dash = pending || faded ? ' stroke-dasharray="4 3"' : "";
     const rx = n.kind === "transform" ? 4 : 12;
     const y1 = line2 ? b.y - 3 : b.y + 4;
     parts.push(
-      `<g${faded ? ' opacity="0.55"' : ""}><title>${title}</title>` +
-        `<rect x="${f(b.x - b.width / 2)}" y="${f(b.y - b.height / 2)}" width="${b.width}" height="${b.height}" rx="${rx}" fill="${fill}" stroke="${stroke}" stroke-width="${failed ? 2 : 1}"${dash}/>` +
+      `<g${faded ? ' opacity="0.55"' : ""}${marked ? ' class="beamlab-current"' : ""}><title>${title}${marked ? " (current step)" : ""}</title>` +
+        `<rect x="${f(b.x - b.width / 2)}" y="${f(b.y - b.height / 2)}" width="${b.width}" height="${b.height}" rx="${rx}" fill="${fill}" stroke="${stroke}" stroke-width="${marked ? 3 : failed ? 2 : 1}"${dash}/>` +
         `<text x="${f(b.x)}" y="${f(y1)}" text-anchor="middle" ${FONT} font-size="12" fill="#1a1a1a">${line1}</text>` +
         (line2 ? `<text x="${f(b.x)}" y="${f(b.y + 12)}" text-anchor="middle" ${FONT} font-size="10" fill="${failed ? "#b71c1c" : "#444"}">${line2}</text>` : "") +
         `</g>`,

@@ -5,6 +5,8 @@
  * so the payload types cannot drift apart. Every payload carries `version` so an old
  * notebook's saved outputs can still be recognised after the format moves on.
  */
+// The lineage reply's payload lives with the other teaching payloads (type-only, no cycle at run time).
+import type { LineageReplyPayload } from "../teaching/protocol";
 
 import type { PortablePipeline } from "../pipeline/portable";
 
@@ -23,6 +25,7 @@ export const CHART_MIME = "application/vnd.beamlab.chart.v1+json";
 export const EXPLAIN_MIME = "application/vnd.beamlab.explain.v1+json";
 
 export const PROTOCOL_VERSION = 1;
+
 
 /** The inferred type of a column, for the header of a table. */
 export type ColumnType =
@@ -200,7 +203,9 @@ export type ReplyPayload =
   | { version: typeof PROTOCOL_VERSION; ok: true; kind: "page"; page: PCollectionPayload }
   | { version: typeof PROTOCOL_VERSION; ok: false; kind: "inspect" | "page"; error: string }
   | QueryReply
-  | { version: typeof PROTOCOL_VERSION; ok: false; kind: "query"; error: string };
+  | { version: typeof PROTOCOL_VERSION; ok: false; kind: "query"; error: string }
+  | { version: typeof PROTOCOL_VERSION; ok: true; kind: "lineage"; lineage: LineageReplyPayload }
+  | { version: typeof PROTOCOL_VERSION; ok: false; kind: "lineage"; error: string };
 
 /**
  * A page of a filtered and/or sorted view of a whole PCollection (answers {@link QueryRequest}).

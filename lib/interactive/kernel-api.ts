@@ -1,5 +1,6 @@
 /**
- * The kernel side of the extension's requests (`__beamlab.inspect()` / `.page(json)`).
+ * The kernel side of the extension's requests (`__beamlab.inspect()` / `.page(json)` /
+ * `.query(json)` / `.lineage(json)`).
  * tslab resets its queue when a request errors, so nothing here throws: failures travel
  * inside the reply payload.
  */
@@ -13,6 +14,8 @@ import { resolveRunner } from "../runners/registry";
 import { InteractiveRunner } from "../runners/interactive";
 import { notebookPipelines, variableNames } from "./names";
 import { knownCounts } from "./show";
+import { lineageOf } from "../teaching/lineage-request";
+import type { LineageRequest } from "../teaching/protocol";
 
 const MAX_PAGE = 5000;
 
@@ -93,6 +96,14 @@ export function installKernelApi(): void {
         reply(await queryOf(JSON.parse(json) as QueryRequest));
       } catch (e) {
         reply({ version: PROTOCOL_VERSION, ok: false, kind: "query", error: String((e as Error)?.message ?? e) });
+      }
+    },
+    // Where a clicked element of a step-through came from and what it led to.
+    lineage(json: string): void {
+      try {
+        reply(lineageOf(JSON.parse(json) as LineageRequest));
+      } catch (e) {
+        reply({ version: PROTOCOL_VERSION, ok: false, kind: "lineage", error: String((e as Error)?.message ?? e) });
       }
     },
   };

@@ -11,4 +11,5 @@ export type { Pairs, PairRow, PairStatus, PairCounts, FanOut } from "./pairing";
 export type { FieldChange } from "./changes";
 export type { LineageOption, LineageLimits } from "./lineage-options";
 export { DEFAULT_MAX_ELEMENTS } from "./lineage-options";
-export { LINEAGE_MIME, PAIRS_MIME, type LineagePayload, type PairsPayload } from "./protocol";
+export { stepThrough, type StepThrough, type StepThroughOptions } from "./step-through";
+export { LINEAGE_MIME, PAIRS_MIME, STEPTHROUGH_MIME, type LineagePayload, type PairsPayload, type StepThroughPayload, type StepPayload } from "./protocol";

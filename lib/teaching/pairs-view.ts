@@ -6,12 +6,12 @@
  * should hold, the rows that are not unchanged come first.
  */
 import { isRecord } from "../collect";
-import { encodeValue, plural } from "../display/encode";
+import { encodeValue } from "../display/encode";
 import { escapeHtml } from "../display/html";
 import { formatRow, formatValue } from "../testing/format";
 import type { FieldChange } from "./changes";
 import type { PairRow, Pairs } from "./pairing";
-import { PAIRS_MIME, PAYLOAD_LIMITS, type PairsPayload } from "./protocol";
+import { PAIRS_MIME, PAYLOAD_LIMITS, pairsSummaryText, type PairsPayload } from "./protocol";
 
 const TEXT_ROWS = 20;
 const HTML_ROWS = 50;
@@ -31,15 +31,9 @@ function shownRows<I, O>(pairs: Pairs<I, O>, max: number): readonly PairRow<I, O
   return pairs.rows.filter((r) => interesting(r) || spare-- > 0).slice(0, max);
 }
 
-/** `Format dob: 13 → 13 elements, paired by lineage: 5 changed, 8 unchanged`. */
+/** `Format dob (ParDo): 13 → 13 elements, paired by lineage: 5 changed, 8 unchanged`. */
 export function pairsSummary(pairs: Pairs<unknown, unknown>): string {
-  const c = pairs.counts;
-  const what = pairs.step ? `${pairs.step.label} (${pairs.step.kind})` : `"${pairs.before}" → "${pairs.after}"`;
-  const parts = [`${c.changed} changed`, `${c.unchanged} unchanged`];
-  if (c.dropped) parts.push(`${c.dropped} dropped`);
-  if (c.added) parts.push(`${c.added} added`);
-  if (c.fannedOut) parts.push(`${plural(c.fannedOut, "element")} fanned out`);
-  return `${what}: ${c.before} → ${plural(c.after, "element")}, paired by ${pairs.method}: ${parts.join(", ")}`;
+  return pairsSummaryText(pairs);
 }
 
 function statusText(r: PairRow<unknown, unknown>): string {
@@ -106,9 +100,9 @@ function wholeCells(r: PairRow<unknown, unknown>): string {
   return `<td ${LEFT}>${cell(r.before, r.status !== "added")}</td><td ${LEFT}>${cell(r.after, r.status !== "dropped")}</td>`;
 }
 
-/** The pairs as an escaped HTML table: records field by field, other elements whole. */
-export function pairsHtml(pairs: Pairs<unknown, unknown>): string {
-  const rows = shownRows(pairs, HTML_ROWS);
+/** The pairs as an escaped HTML table (at most `maxRows` rows): records field by field, other elements whole. */
+export function pairsHtml(pairs: Pairs<unknown, unknown>, maxRows = HTML_ROWS): string {
+  const rows = shownRows(pairs, maxRows);
   const columns = recordColumns(rows);
   const head = columns
     ? columns.map((k) => `<th ${LEFT}>${escapeHtml(k)}</th>`).join("")

@@ -4,7 +4,7 @@
  * lib/display/protocol.ts, so the extension can compile it in. Bounded: a payload holds at
  * most {@link PAYLOAD_LIMITS} of each list and says when it was cut.
  */
-import type { EncodedValue, PipelineRef } from "../display/protocol";
+import { KERNEL_GLOBAL, type EncodedValue, type GraphPayload, type PCollectionPayload, type PipelineRef } from "../display/protocol";
 
 /** A lineage trace (`beam.lineage`). */
 export const LINEAGE_MIME = "application/vnd.beamlab.lineage.v1+json";
@@ -83,4 +83,136 @@ export interface PairsPayload {
   rows: PairRowPayload[];
   truncated: boolean;
   notes: string[];
+}
+
+/** A step-through player (`beam.stepThrough`). */
+export const STEPTHROUGH_MIME = "application/vnd.beamlab.stepthrough.v1+json";
+
+/** One PCollection a step reads or writes, with its first rows (the player pages through the rest). */
+export interface StepPCollectionPayload {
+  id: string;
+  /** How a student names it: the variable and the producing step's label. */
+  label: string;
+  varName: string | null;
+  /** Its role in the step: a CoGroupByKey's tag, a Partition's number, an output's tag; null when it has none. */
+  role: string | null;
+  side: boolean;
+  count: number | null;
+  /** The first rows as a table (null when the PCollection is not materialised, e.g. inside a lifted combine). */
+  table: PCollectionPayload | null;
+  /** Why there is no table. */
+  note: string | null;
+}
+
+/** For a step that is not element-wise: which input elements made each output element (a group, a join, a combine, a Flatten). */
+export interface StepFormationPayload {
+  /** Output element index (in the step's first output). */
+  output: number;
+  /** Per input of the step (by position in `inputs`, side inputs after main ones): the input element indexes, the first PAYLOAD_LIMITS.linksPerInput. */
+  from: { input: number; indexes: number[]; total: number }[];
+}
+
+export interface StepPayload {
+  /** The transform node's id (also the graph node's). */
+  id: string;
+  label: string;
+  fullLabel: string;
+  /** `Map`, `FlatMap`, `Filter`, `ParDo`, `GroupByKey`, `CoGroupByKey`, `Flatten`, `Partition`, `Create`, a composite's name, ... */
+  kind: string;
+  /** The enclosing composite's step id (null: top level). */
+  parent: string | null;
+  /** Ids of the steps inside a composite, in order (empty: not a composite). */
+  children: string[];
+  /** The top-level step this one is in (itself at top level): the node the graph highlights with composites folded. */
+  top: string;
+  inputs: StepPCollectionPayload[];
+  sideInputs: StepPCollectionPayload[];
+  outputs: StepPCollectionPayload[];
+  /** Elements in (main inputs) and out (all outputs), when known. */
+  counts: { in: number | null; out: number | null };
+  /** The transform's code (a DoFn's `process`, the function given to Map/Filter/...), as the kernel compiled it; null when it has none. */
+  code: string | null;
+  /** What the code is: `FormatDobFn.process`, `Map function`, `query`. */
+  codeTitle: string | null;
+  /** One sentence on what the step did to the elements. */
+  summary: string;
+  /** Before/after pairs of an element-wise step, one per output that received elements. */
+  pairs: PairsPayload[];
+  /** The output PCollection id of each of `pairs`. */
+  pairsOutputs: string[];
+  /** Group / join / combine / Flatten formation for the first output elements. */
+  formation: StepFormationPayload[];
+  notes: string[];
+}
+
+/** Payload of {@link STEPTHROUGH_MIME}. */
+export interface StepThroughPayload {
+  version: 1;
+  pipeline: PipelineRef;
+  /** The pipeline's graph; the player highlights the current step in it. */
+  graph: GraphPayload;
+  /** Every step, top-level ones and those inside composites, in play order (a composite before its children). */
+  steps: StepPayload[];
+  /** Ids of the top-level steps, in order. */
+  top: string[];
+  /** Rows embedded per table. */
+  sample: number;
+  notes: string[];
+}
+
+/** A lineage request of the player: which elements element `index` of `pcollection` came from and led to. */
+export interface LineageRequest {
+  pipeline: string;
+  pcollection: string;
+  index: number;
+}
+
+/** The answer to a {@link LineageRequest} (inside REPLY_MIME, kind "lineage"). */
+export interface LineageReplyPayload {
+  pcollection: string;
+  index: number;
+  /** Every PCollection reached, inner ones included: the linked element indexes (the first PAYLOAD_LIMITS.linksPerInput) and how many there are. */
+  linked: { pcollection: string; indexes: number[]; total: number }[];
+  /** The trace as `beam.lineage` shows it, when the PCollection is a top-level step's output. */
+  trace: LineagePayload | null;
+  notes: string[];
+}
+
+/** Code for a lineage request (answers REPLY_MIME with kind "lineage"; never throws). */
+export function lineageCode(req: LineageRequest): string {
+  return `await Reflect.get(globalThis, "${KERNEL_GLOBAL}")?.lineage(${JSON.stringify(JSON.stringify(req))})`;
+}
+
+/** `3 elements`: the wording both the kernel's text and the extension use. */
+function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+}
+
+/** `Format dob (ParDo): 12 → 12 elements, paired by lineage: 9 changed, 3 unchanged`: the line above pairs, kernel and extension alike. */
+export function pairsSummaryText(p: Pick<PairsPayload, "step" | "before" | "after" | "method" | "counts">): string {
+  const c = p.counts;
+  const what = p.step ? `${p.step.label} (${p.step.kind})` : `"${p.before}" → "${p.after}"`;
+  const parts = [`${c.changed} changed`, `${c.unchanged} unchanged`];
+  if (c.dropped) parts.push(`${c.dropped} dropped`);
+  if (c.added) parts.push(`${c.added} added`);
+  if (c.fannedOut) parts.push(`${count(c.fannedOut, "element")} fanned out`);
+  return `${what}: ${c.before} → ${count(c.after, "element")}, paired by ${p.method}: ${parts.join(", ")}`;
+}
+
+/** The parts of a trace step {@link tracedFromText} reads (a kernel TraceStep or a payload's). */
+export interface TracedStepLike {
+  source: boolean;
+  inputs: readonly { tag: string | null; pcollection: string; links: readonly (readonly [number, number])[] }[];
+}
+
+/** Where traced element `j` of a step came from, in words: `from #0, #3 of "rows"`, `from takes: #1; students: #0`. */
+export function tracedFromText(step: TracedStepLike, j: number, listed = 5): string {
+  const parts: string[] = [];
+  for (const input of step.inputs) {
+    const from = input.links.filter((l) => l[1] === j).map((l) => l[0]);
+    if (!from.length) continue;
+    const list = from.length <= listed ? from.map((i) => `#${i}`).join(", ") : count(from.length, "element");
+    parts.push(input.tag !== null ? `${input.tag}: ${list}` : `${list} of "${input.pcollection}"`);
+  }
+  return parts.length ? `from ${parts.join("; ")}` : step.source ? "source row" : "";
 }

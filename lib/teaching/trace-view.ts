@@ -7,7 +7,7 @@ import { escapeHtml } from "../display/html";
 import type { PipelineRef } from "../display/protocol";
 import { formatRow } from "../testing/format";
 import type { LineageTrace, TraceStep } from "./lineage-trace";
-import { LINEAGE_MIME, PAYLOAD_LIMITS, type LineagePayload } from "./protocol";
+import { LINEAGE_MIME, PAYLOAD_LIMITS, tracedFromText, type LineagePayload } from "./protocol";
 
 const TEXT_PER_STEP = 10;
 const HTML_PER_STEP = 20;
@@ -29,15 +29,7 @@ function heading(trace: LineageTrace<unknown>): string {
 
 /** Where traced element `j` of `step` came from, in words: `from #0, #3 of "rows"`, `takes: #1; students: #0`. */
 function fromText(step: TraceStep, j: number): string {
-  const parts: string[] = [];
-  for (const input of step.inputs) {
-    const from = input.links.filter((l) => l[1] === j).map((l) => l[0]);
-    if (!from.length) continue;
-    const name = input.tag ?? `"${input.pcollection}"`;
-    const list = from.length <= LISTED_LINKS ? from.map((i) => `#${i}`).join(", ") : plural(from.length, "element");
-    parts.push(input.tag !== null ? `${name}: ${list}` : `${list} of ${name}`);
-  }
-  return parts.length ? `from ${parts.join("; ")}` : step.source ? "source row" : "";
+  return tracedFromText(step, j, LISTED_LINKS);
 }
 
 function sideTitle(side: TraceStep["side"]): string {

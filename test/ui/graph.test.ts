@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, runNewCell, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openNotebook as openNotebookIn, runNewCell, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
 
 // Runs in the page (page.evaluate); declared here for the type checker only.
 declare function getComputedStyle(el: unknown): { [k: string]: string } & { getPropertyValue(name: string): string };
@@ -35,15 +35,8 @@ after(async () => {
 });
 
 /** Opens a notebook (in a new tab of the same lab) and waits for its kernel. */
-async function openNotebook(name: string, first: boolean): Promise<void> {
-  if (first) await openLab(page, lab, name);
-  else await inApp(page, `await app.commands.execute("docmanager:open", { path: ${JSON.stringify(name)} });`);
-  await page.waitForFunction(
-    (n) => (globalThis as any).jupyterapp?.shell?.currentWidget?.context?.path?.endsWith(n) && !!(globalThis as any).jupyterapp.shell.currentWidget.sessionContext?.session?.kernel,
-    name,
-    { timeout: 60000 },
-  );
-  await waitKernelIdle(page, 90000);
+function openNotebook(name: string, first: boolean): Promise<void> {
+  return openNotebookIn(page, lab, name, first);
 }
 
 /** Runs the given cells of the current notebook (all when omitted) and waits for the kernel. */

@@ -289,6 +289,18 @@ export async function waitKernelIdle(page: Page, timeoutMs = 60000): Promise<voi
   );
 }
 
+/** Opens a notebook of the lab (the first in a fresh page, later ones in new tabs) and waits for its kernel to be idle. */
+export async function openNotebook(page: Page, lab: Lab, path: string, first: boolean): Promise<void> {
+  if (first) await openLab(page, lab, path);
+  else await inApp(page, `await app.commands.execute("docmanager:open", { path: ${JSON.stringify(path)} });`);
+  await page.waitForFunction(
+    (n) => (globalThis as any).jupyterapp?.shell?.currentWidget?.context?.path?.endsWith(n) && !!(globalThis as any).jupyterapp.shell.currentWidget.sessionContext?.session?.kernel,
+    path,
+    { timeout: 60000 },
+  );
+  await waitKernelIdle(page, 90000);
+}
+
 /** Text of the error / stderr outputs in the notebook (empty when none). */
 export function errorOutputs(page: Page): Promise<string[]> {
   return page

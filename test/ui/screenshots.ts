@@ -9,7 +9,9 @@
  * - `graph.png`: 05's class pipeline (`beam.showGraph(p)`);
  * - `explain.png`, `explain-dark.png`: `beam.explain(p)` after 05, on its Optimized tab (the fused stages), in the
  *   light and the dark theme;
- * - `inspector.png`: the Pipeline Inspector side panel (command `beamlab:open-inspector`) next to 05.
+ * - `inspector.png`: the Pipeline Inspector side panel (command `beamlab:open-inspector`) next to 05;
+ * - `player.png`: the step-through demo of the student pipeline at its "Format dob" step, with
+ *   kev18's lineage highlighted in both tables (the top of the player, as the window shows it).
  *
  *     npm run screenshots            # writes test/ui/screenshots/*.png (committed, linked from the README)
  *     node dist/test/ui/screenshots.js DIR
@@ -24,7 +26,7 @@ import type { Locator, Page } from "playwright-core";
 import { ARTIFACTS, REPO, errorOutputs, inApp, launchBrowser, openLab, runNewCell, startLab, stopAll, waitKernelIdle, watchedPage } from "./helpers";
 
 /** The screenshots, by file name, in the order they are taken. */
-export const SHOTS = ["chart.png", "table.png", "graph.png", "explain.png", "explain-dark.png", "inspector.png"] as const;
+export const SHOTS = ["chart.png", "table.png", "graph.png", "explain.png", "explain-dark.png", "inspector.png", "player.png"] as const;
 export type Shot = (typeof SHOTS)[number];
 
 /** The viewport: a common laptop screen, so text in the PNGs is at the size a student reads it. */
@@ -150,6 +152,21 @@ export async function takeScreenshots(outDir: string): Promise<Record<Shot, stri
     const height = Math.min(side.height, Math.max(200, bottom - side.y + 16));
     files["inspector.png"] = join(outDir, "inspector.png");
     await page.screenshot({ path: files["inspector.png"], clip: { x: side.x, y: side.y, width: side.width, height } });
+
+    await inApp(page, `app.shell.collapseRight(); return true;`);
+    await runNotebook(page, "demos/student-step-through.ipynb");
+    const playerCell = await cellWith(page, "await beam.stepThrough(young)");
+    const player = playerCell.locator(".bl-Player");
+    await player.locator('[data-move="next"]').click();
+    await player.locator(".bl-Player-side.bl-mod-out .bl-Table-body .bl-Table-row").filter({ hasText: "kev18" }).locator(".bl-Table-cell").first().click();
+    await player.locator(".bl-Player-side.bl-mod-in .bl-Table-row.bl-mod-linked").first().waitFor({ state: "visible", timeout: 30000 });
+    await player.evaluate((el: any) => el.scrollIntoView({ block: "start" }));
+    await page.mouse.move(0, 0);
+    await page.waitForTimeout(500);
+    // The player is taller than a window: the shot is what the window shows of it, from its top.
+    const box = (await player.boundingBox())!;
+    files["player.png"] = join(outDir, "player.png");
+    await page.screenshot({ path: files["player.png"], clip: { x: box.x, y: Math.max(0, box.y), width: box.width, height: Math.min(box.height, VIEWPORT.height - Math.max(0, box.y) - 24) } });
     return files;
   } finally {
     await stopAll();

@@ -48,6 +48,8 @@ function describePlaced(p: PlacedNode): string {
 export interface GraphViewOptions {
   /** A node id drawn highlighted (e.g. the step being played). */
   highlight?: string | null;
+  /** The tallest the view grows before it zooms out to fit (px; default: a share of the window). */
+  maxHeight?: number;
 }
 
 export class GraphView extends Widget implements IRenderMime.IRenderer {
@@ -64,15 +66,20 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
   private payload: GraphPayload | null = null;
   private readonly expanded = new Set<string>();
   private highlightId: string | null;
+  private readonly heightLimit: number | null;
   /** True once the user zoomed or panned: updates then keep the view instead of fitting again. */
   private userMoved = false;
+  /** The node {@link focusOn} keeps in view (placed again when the view is resized), until the user zooms, pans or fits. */
+  private focusId: string | null = null;
   private readonly resizer = new ResizeObserver(() => {
-    if (!this.userMoved) this.fitView();
+    if (this.focusId) this.placeFocus();
+    else if (!this.userMoved) this.fitView();
   });
 
   constructor(private readonly ctx: IBeamlabContext, opts: GraphViewOptions = {}) {
     super();
     this.highlightId = opts.highlight ?? null;
+    this.heightLimit = opts.maxHeight ?? null;
     this.addClass("bl-Graph");
     this.svgEl.id = this.uid;
     const bar = h("div", "bl-Graph-toolbar");
@@ -89,6 +96,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
       mk("−", "Zoom out", () => this.zoomBy(0.8)),
       mk("Fit", "Fit the whole graph", () => {
         this.userMoved = false;
+        this.focusId = null;
         this.fitView();
       }),
       this.hintEl,
@@ -138,6 +146,33 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     }
   }
 
+  /**
+   * Shows node `id` in the middle at a readable scale when the whole graph would be drawn
+   * smaller than {@link READABLE_SCALE} (a player following its step through a big
+   * pipeline); a graph that fits readably stays whole. **Fit** shows it whole again.
+   */
+  focusOn(id: string): void {
+    this.focusId = id;
+    this.placeFocus();
+  }
+
+  private placeFocus(): void {
+    const lay = this.lay;
+    const at = lay?.nodes.find((n) => n.node.id === this.focusId);
+    if (!lay || !at) return;
+    this.userMoved = false;
+    this.fitView();
+    if (this.scale >= READABLE_SCALE) return;
+    const availW = Math.max(200, (this.node.clientWidth || 800) - 2 * MARGIN - 2);
+    const availH = this.maxHeight() - 2 * MARGIN;
+    this.scale = Math.max(READABLE_SCALE, 0.85);
+    this.tx = availW / 2 - at.x * this.scale;
+    this.ty = availH / 2 - at.y * this.scale;
+    this.svgEl.setAttribute("height", String(Math.ceil(availH + 2 * MARGIN)));
+    this.userMoved = true;
+    this.applyTransform();
+  }
+
   /** The composites drawn open. */
   get openComposites(): ReadonlySet<string> {
     return this.expanded;
@@ -183,7 +218,8 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     }
     for (const p of lay.nodes) if (!p.cluster) this.layer.append(this.nodeEl(p));
     this.setHighlight(this.highlightId);
-    if (this.userMoved) this.applyTransform();
+    if (this.focusId) this.placeFocus();
+    else if (this.userMoved) this.applyTransform();
     else this.fitView();
   }
 
@@ -305,6 +341,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
 
   /** The tallest the output may grow: a share of the window, at most {@link MAX_HEIGHT_PX}. */
   private maxHeight(): number {
+    if (this.heightLimit !== null) return this.heightLimit;
     return Math.max(200, Math.min(MAX_HEIGHT_PX, Math.round((window.innerHeight || 960) * MAX_HEIGHT_OF_WINDOW)));
   }
 
@@ -359,6 +396,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
     this.ty = py - ((py - this.ty) * s) / this.scale;
     this.scale = s;
     this.userMoved = true;
+    this.focusId = null;
     this.applyTransform();
   }
 
@@ -390,6 +428,7 @@ export class GraphView extends Widget implements IRenderMime.IRenderer {
       if (!this.dragged) this.svgEl.setPointerCapture(e.pointerId);
       this.dragged = true;
       this.userMoved = true;
+      this.focusId = null;
       this.tx = start.tx + dx;
       this.ty = start.ty + dy;
       this.applyTransform();

@@ -16,6 +16,8 @@ import { asPCollectionPayload } from "../model/payloads";
 import { TableModel, columnTypeLabel, countOf, detailLineCount, formatCount, type CellDetail, type FetchNeed } from "../model/table-model";
 import { copyText, isExpandable, isMissing, type DecodedValue } from "../model/values";
 import { VirtualWindow } from "../model/virtual-window";
+import type { LineageReplyPayload, LineageRequest } from "../../../lib/teaching/protocol";
+import { LineageView } from "./lineage";
 
 const ROW_H = 26;
 const LINE_H = 20;
@@ -35,6 +37,15 @@ export interface TableViewOptions {
    * quick-chart buttons are disabled.
    */
   insertCode?: (node: HTMLElement, code: string) => Promise<boolean>;
+  /** Called with the element's index in the PCollection when a row is clicked (a player asks for its lineage). */
+  onSelectElement?: (index: number) => void;
+  /** The tallest the grid grows (px; default 380). */
+  maxViewport?: number;
+  /**
+   * Asks the kernel for an element's lineage; with it the table has a **Trace row** button
+   * that shows where the focused row came from and what it led to, under the grid.
+   */
+  traceLineage?: (req: LineageRequest) => Promise<LineageReplyPayload>;
 }
 
 /** Column width in px from header and sampled text lengths; a guess good enough for a grid. */
@@ -67,6 +78,8 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
   private readonly countEl = h("span", "bl-Table-count");
   private readonly filterEl = h("input", "bl-Table-filter");
   private readonly copyBtn = h("button", "bl-Button bl-Table-copy", "Copy cell");
+  private readonly traceBtn = h("button", "bl-Button bl-Table-trace", "Trace row");
+  private readonly traceEl = h("div", "bl-Table-traceView");
   private readonly statusEl = h("div", "bl-Table-status");
   private readonly scroller = h("div", "bl-Table-scroller");
   private readonly headRow = h("div", "bl-Table-row bl-Table-head");
@@ -81,6 +94,8 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
   private filterTimer: ReturnType<typeof setTimeout> | null = null;
   /** Loading or failure message of the last fetch; a filter that does not parse is shown instead. */
   private fetchStatus = "";
+  /** Classes of rows by element index (a player's selected and linked elements). */
+  private marks = new Map<number, string>();
 
   constructor(private readonly options: TableViewOptions) {
     super();
@@ -101,6 +116,12 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     this.copyBtn.addEventListener("click", () => void this.copyActive());
     this.countEl.setAttribute("aria-live", "polite");
     header.append(this.titleEl, this.countEl, this.filterEl, this.copyBtn);
+    if (options.traceLineage) {
+      this.traceBtn.type = "button";
+      this.traceBtn.title = "Where the focused row came from and what it led to (asks the kernel)";
+      this.traceBtn.addEventListener("click", () => void this.traceActive());
+      header.append(this.traceBtn);
+    }
     this.statusEl.setAttribute("role", "status");
 
     this.scroller.setAttribute("role", "grid");
@@ -112,7 +133,7 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     this.body.setAttribute("role", "rowgroup");
     this.scroller.append(this.headRow, this.body);
     // The status sits under the filter box: a filter that does not parse is explained next to it.
-    this.node.append(header, this.statusEl, this.scroller);
+    this.node.append(header, this.statusEl, this.scroller, this.traceEl);
   }
 
   /** IRenderMime.IRenderer: render a PCollection payload from an output bundle. */
@@ -139,6 +160,29 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     this.fetchStatus = "";
     if (this.filterEl.value) this.model.setFilter(this.filterEl.value);
     this.refresh(true);
+  }
+
+  /**
+   * Marks rows by element index with a class (`bl-mod-selected`, `bl-mod-linked`), e.g.
+   * the elements a selected element came from; an empty map clears the marks.
+   */
+  markElements(marks: ReadonlyMap<number, string>): void {
+    this.marks = new Map(marks);
+    this.refresh(true);
+  }
+
+  /** Scrolls the first marked row of the view into sight (it may be on a page not loaded yet). */
+  revealMarked(): void {
+    const m = this.model;
+    if (!m || !this.marks.size) return;
+    for (let vi = 0; vi < m.viewLength; vi++) {
+      const { index } = m.rowAt(vi);
+      if (this.marks.has(index)) {
+        const top = this.win.rowTop(vi);
+        if (top < this.scroller.scrollTop || top > this.scroller.scrollTop + this.scroller.clientHeight - ROW_H) this.scroller.scrollTop = Math.max(0, top - ROW_H);
+        return;
+      }
+    }
   }
 
   /** Shows a message instead of (or above) the rows, e.g. when there is no kernel. */
@@ -282,7 +326,7 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     this.countEl.textContent = m.showingText();
     this.showStatus();
     this.scroller.setAttribute("aria-rowcount", String(m.viewLength + 1));
-    const height = this.options.fill ? null : Math.min(MAX_VIEWPORT, this.win.totalHeight + ROW_H + 2);
+    const height = this.options.fill ? null : Math.min(this.options.maxViewport ?? MAX_VIEWPORT, this.win.totalHeight + ROW_H + 2);
     this.scroller.style.height = height === null ? "" : `${height}px`;
     this.body.style.height = `${this.win.totalHeight}px`;
     this.updateSortMarks();
@@ -313,6 +357,10 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     row.style.top = `${this.win.rowTop(vi)}px`;
     row.style.height = `${this.win.rowHeightOf(vi)}px`;
     row.style.gridTemplateColumns = this.template;
+    const mark = index >= 0 ? this.marks.get(index) : undefined;
+    if (mark) row.classList.add(mark);
+    if (mark) row.setAttribute("aria-selected", "true");
+    if (index >= 0) row.dataset.index = String(index);
     m.columns.forEach((_, ci) => {
       const cell = h("div", "bl-Table-cell");
       cell.setAttribute("role", "gridcell");
@@ -504,6 +552,10 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     const onExpander = (e.target as HTMLElement).classList.contains("bl-Table-expander");
     if (row === HEADER_ROW || onExpander) this.activateCell(row, col);
     else this.applyRoving(true);
+    if (row !== HEADER_ROW && !onExpander && this.options.onSelectElement && this.model) {
+      const { index } = this.model.rowAt(row);
+      if (index >= 0) this.options.onSelectElement(index);
+    }
   }
 
   /** Enter/Space/click: sort on a header, expand/collapse on a nested cell. */
@@ -523,6 +575,28 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
     // The viewport grows with an expanded row (up to its limit), so refresh the whole grid.
     this.refresh(true);
     this.cellEl(row, col)?.focus({ preventScroll: true });
+  }
+
+  /** Traces the focused row through the kernel and shows the trace under the grid, the row marked. */
+  private async traceActive(): Promise<void> {
+    const m = this.model;
+    const trace = this.options.traceLineage;
+    if (!m || !trace) return;
+    const index = this.active.row === HEADER_ROW ? -1 : m.rowAt(this.active.row).index;
+    if (!m.pipeline || !m.pcollection) return this.setMessage("This table is not a PCollection of a live pipeline: there is no lineage to trace.");
+    if (index < 0) return this.setMessage("Click a row first, then Trace row.");
+    this.setMessage(`Tracing element #${index}…`);
+    try {
+      const reply = await trace({ pipeline: m.pipeline.id, pcollection: m.pcollection, index });
+      this.markElements(new Map([[index, "bl-mod-selected"]]));
+      const view = new LineageView();
+      if (reply.trace) view.setPayload(reply.trace);
+      else view.node.textContent = reply.notes.join(" ") || "No trace for this element.";
+      this.traceEl.replaceChildren(view.node);
+      this.setMessage("");
+    } catch (err) {
+      this.setMessage(`Could not trace element #${index}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private async copyActive(): Promise<void> {
@@ -596,6 +670,12 @@ export class TableView extends Widget implements IRenderMime.IRenderer {
   }
 }
 
+/** A lineage request through a notebook's kernel, or a readable refusal without one. */
+function traceWith(model: KernelModel | null, req: LineageRequest): Promise<LineageReplyPayload> {
+  if (!model || !model.kernel) return Promise.reject(new Error("No live kernel: run the notebook to trace its elements."));
+  return model.requestLineage(req);
+}
+
 /** Renderer factory for {@link PCOLLECTION_MIME}; `ctx` finds the kernel for paging. */
 export function tableRendererFactory(ctx: IBeamlabContext): IRenderMime.IRendererFactory {
   return {
@@ -608,6 +688,7 @@ export function tableRendererFactory(ctx: IBeamlabContext): IRenderMime.IRendere
       const view: TableView = new TableView({
         getModel: () => ctx.modelFor(view.node),
         insertCode: (node, code) => ctx.insertCodeBelow(node, code),
+        traceLineage: (req) => traceWith(ctx.modelFor(view.node), req),
       });
       return view;
     },
@@ -620,7 +701,7 @@ export function createTableView(
   model: KernelModel | null,
   insertCode?: TableViewOptions["insertCode"],
 ): TableView {
-  const view = new TableView({ getModel: () => model, fill: true, insertCode });
+  const view = new TableView({ getModel: () => model, fill: true, insertCode, traceLineage: (req) => traceWith(model, req) });
   if (payload) view.setPayload(payload);
   return view;
 }

@@ -34,6 +34,7 @@ import {
   type PCollectionPayload,
   type ReplyPayload,
 } from "../../../lib/display/protocol";
+import { lineageCode, type LineageReplyPayload, type LineageRequest } from "../../../lib/teaching/protocol";
 import { asGraphPayload, asPCollectionPayload, asReplyPayload } from "./payloads";
 
 /** The parts of a Jupyter IOPub message the model reads. */
@@ -251,8 +252,16 @@ export class KernelModel {
     return this.request(queryCode(req), "query", (reply) => ({ ...reply, page: this.withVarName(reply.page) }));
   }
 
+  /**
+   * Asks which elements an element of a PCollection came from and led to (a player's
+   * click). Queued and waited for like {@link requestPage}.
+   */
+  requestLineage(req: LineageRequest): Promise<LineageReplyPayload> {
+    return this.request(lineageCode(req), "lineage", (reply) => reply.lineage);
+  }
+
   /** One queued request whose reply must be an ok reply of `kind`; anything else rejects readably. */
-  private request<K extends "page" | "query", T>(code: string, kind: K, take: (reply: Extract<ReplyPayload, { ok: true; kind: K }>) => T): Promise<T> {
+  private request<K extends "page" | "query" | "lineage", T>(code: string, kind: K, take: (reply: Extract<ReplyPayload, { ok: true; kind: K }>) => T): Promise<T> {
     const run = async (): Promise<T> => {
       await this.waitUntilIdle();
       const reply = await this.send(code);

@@ -17,6 +17,7 @@ import {
   type ProgressPayload,
   type ReplyPayload,
 } from "../../../lib/display/protocol";
+import type { LineagePayload, PairsPayload, StepThroughPayload } from "../../../lib/teaching/protocol";
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === "object" && !Array.isArray(x);
@@ -83,7 +84,33 @@ export function asReplyPayload(raw: unknown): ReplyPayload | null {
     const ok = asPCollectionPayload(x.page) && Array.isArray(x.indices) && typeof x.matched === "number" && typeof x.total === "number";
     return ok ? (x as unknown as ReplyPayload) : null;
   }
+  if (x.kind === "lineage") {
+    const l = x.lineage;
+    return isObject(l) && Array.isArray(l.linked) && typeof l.pcollection === "string" ? (x as unknown as ReplyPayload) : null;
+  }
   return null;
+}
+
+/** Returns the payload when it is a step-through payload this front end understands. */
+export function asStepThroughPayload(raw: unknown): StepThroughPayload | null {
+  const x = parseMaybe(raw);
+  if (!isObject(x) || x.version !== 1 || !Array.isArray(x.steps) || !Array.isArray(x.top) || !asGraphPayload(x.graph)) return null;
+  const stepsOk = x.steps.every((s) => isObject(s) && typeof s.id === "string" && typeof s.label === "string" && Array.isArray(s.inputs) && Array.isArray(s.outputs) && Array.isArray(s.children));
+  return stepsOk && x.steps.length > 0 ? (x as unknown as StepThroughPayload) : null;
+}
+
+/** Returns the payload when it is a before/after pairs payload this front end understands. */
+export function asPairsPayload(raw: unknown): PairsPayload | null {
+  const x = parseMaybe(raw);
+  if (!isObject(x) || x.version !== 1 || !Array.isArray(x.rows) || !isObject(x.counts)) return null;
+  return x.rows.every((r) => isObject(r) && typeof r.status === "string" && Array.isArray(r.changed)) ? (x as unknown as PairsPayload) : null;
+}
+
+/** Returns the payload when it is a lineage trace payload this front end understands. */
+export function asLineagePayload(raw: unknown): LineagePayload | null {
+  const x = parseMaybe(raw);
+  if (!isObject(x) || x.version !== 1 || !Array.isArray(x.steps) || typeof x.pcollection !== "string") return null;
+  return x.steps.every((s) => isObject(s) && typeof s.label === "string" && Array.isArray(s.indexes) && Array.isArray(s.elements)) ? (x as unknown as LineagePayload) : null;
 }
 
 /** Our MIME types, for scanning a bundle. */
