@@ -7,6 +7,7 @@
 import { PipelineError, stepFailure } from "../../errors";
 import { encodeKey, KeyedMap } from "../../keys";
 import type { CombineFn } from "../../transforms/combine-fn";
+import { badPair } from "../operators/group";
 
 const KEY_HINT =
   "keys must be data (strings, numbers, bigints, booleans, null, dates, and arrays or plain records of them): " +
@@ -22,15 +23,6 @@ export function partitionOf(key: unknown, n: number): number {
     h = Math.imul(h, 0x01000193);
   }
   return (h >>> 0) % n;
-}
-
-function badPair(label: string, el: unknown): PipelineError {
-  return new PipelineError("GroupByKey needs [key, value] pairs", {
-    label,
-    element: el,
-    hasElement: true,
-    hint: "map each element to a two-item array first, e.g. beam.Map((x) => [x.key, x]).",
-  });
 }
 
 function combineFailure(label: string, el: unknown, err: unknown, what: string): PipelineError {

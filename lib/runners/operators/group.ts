@@ -9,7 +9,8 @@ import type { Operator, OperatorContext } from "../operator";
 
 type CombineSpec = Extract<OperatorContext["exec"]["spec"], { kind: "CombinePerKey" }>;
 
-function badPair(label: string, el: unknown): PipelineError {
+/** The error for an element of a GroupByKey or combine that is not a `[key, value]` pair (also the local runner's shuffle). */
+export function badPair(label: string, el: unknown): PipelineError {
   return new PipelineError("GroupByKey needs [key, value] pairs", {
     label,
     element: el,
