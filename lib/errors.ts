@@ -39,6 +39,8 @@ export interface PipelineErrorOptions {
   hint?: string | null;
   /** The error that caused this one (its message is shown; its stack gives the user's line). */
   cause?: unknown;
+  /** @internal The cause was thrown even though it is `undefined` (`throw undefined`). */
+  hasCause?: boolean;
 }
 
 /** An error raised while building or running a pipeline. */
@@ -59,7 +61,7 @@ export class PipelineError extends Error {
   constructor(message: string, opts: PipelineErrorOptions = {}) {
     const element = opts.elementText ?? (opts.hasElement || opts.element !== undefined ? truncate(opts.element) : null);
     const userFrame = isError(opts.cause) ? findUserFrame(opts.cause) : null;
-    super(composeMessage(message, opts.label ?? null, element, opts.cause, userFrame, opts.hint ?? null));
+    super(composeMessage(message, opts.label ?? null, element, opts.cause, opts.hasCause || opts.cause !== undefined, userFrame, opts.hint ?? null));
     this.name = "PipelineError";
     this.originalCause = opts.cause;
     this.label = opts.label ?? null;
@@ -117,12 +119,13 @@ function composeMessage(
   label: string | null,
   element: string | null,
   cause: unknown,
+  hasCause: boolean,
   userFrame: string | null,
   hint: string | null,
 ): string {
   const lines = [label ? `${message} in transform "${label}"` : message];
   if (element !== null) lines.push(`  element: ${element}`);
-  if (cause !== undefined) lines.push(`  cause: ${describeCause(cause)}`);
+  if (hasCause) lines.push(`  cause: ${cause === undefined ? "undefined (the code threw undefined, not an Error)" : describeCause(cause)}`);
   if (userFrame) lines.push(`  at: ${userFrame}`);
   if (hint) lines.push(`  what to do: ${hint}`);
   return lines.join("\n");
@@ -159,7 +162,7 @@ export function stepFailure(
       hint: err.hint ?? step.hint,
     });
   }
-  return new PipelineError(step.message, { label: step.label, element: step.element, hasElement, cause: err, hint: step.hint });
+  return new PipelineError(step.message, { label: step.label, element: step.element, hasElement, cause: err, hasCause: true, hint: step.hint });
 }
 
 /** `value instanceof PipelineError`, false instead of throwing (a thrown Proxy's traps may throw). */

@@ -34,6 +34,13 @@ export function checkedLabel(label: unknown, transformName: string, input: PValu
       hint: `give the step a label that says what it does, e.g. .apply("Parse dates", ...)${where}; labels name steps in graphs, errors and p.remove(...).`,
     });
   }
+  // "/" joins a composite's label to its steps' ("Clean/Parse"): a label holding one would
+  // name a step that is not there in errors, graphs and p.remove(...).
+  if (name.includes("/")) {
+    error(`A transform label cannot contain "/" (${truncate(name, 80)})`, {
+      hint: `"/" separates a composite from its steps in full labels; write it another way, e.g. ${JSON.stringify(name.replace(/\//g, " per "))}${where}.`,
+    });
+  }
   return name;
 }
 

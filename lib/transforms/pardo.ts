@@ -117,5 +117,10 @@ export function ParDo<D extends DoFn<any, any>>(fn: D, ...sideInputs: SideInput<
       hint: "write `beam.ParDo(new MyDoFn())`, or use beam.Map / beam.FlatMap for a plain function.",
     });
   }
+  if (typeof (fn as { process?: unknown }).process !== "function") {
+    error(`The DoFn ${fn.constructor?.name || "(anonymous)"} has no process method`, {
+      hint: "give the class a process(element) method that returns or yields its outputs, e.g. `process(el) { return [el]; }`.",
+    });
+  }
   return new ParDoTransform(fn, sideInputs);
 }

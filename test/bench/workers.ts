@@ -15,27 +15,18 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as beam from "../../lib";
 import { writeCollegeSync } from "../../datasets/generate";
-import { CLASS_LABELS, SplitClassFn, type ClassRecord, type Takes } from "../course/pipelines";
+import { classFromCsv } from "../course/pipelines";
 import { fmt, intFlag, printSummary, ratio, rmDir, tempDir, timeMedian, type Row } from "./common";
 
 const ROWS = intFlag("rows", 1_000_000);
 const RUNS = intFlag("runs", 3);
 const SPEEDUP_TARGET = 1.6;
-const CLASS_SCHEMA = "sid:STRING,cno:STRING,cname:STRING,credits:INTEGER,grade:STRING";
 
 /** Runs the class pipeline; returns the line counts of both outputs (all shards). */
 async function classPipeline(file: string, out: string, options: beam.PipelineOptions): Promise<string> {
   fs.rmSync(out, { recursive: true, force: true });
   const p = new beam.Pipeline(options);
-  const rows = p.apply(CLASS_LABELS.read, beam.io.ReadFromCsv(file, { schema: CLASS_SCHEMA }));
-  const split = rows.apply(CLASS_LABELS.split, beam.ParDo(new SplitClassFn()).withOutputs("takes", "classes"));
-  const takes: beam.PCollection<Takes> = split.takes;
-  const keyed: beam.PCollection<[string, ClassRecord]> = split.classes;
-  const classes = keyed
-    .apply(CLASS_LABELS.group, beam.GroupByKey<string, ClassRecord>())
-    .apply(CLASS_LABELS.first, beam.Map(([, records]: [string, ClassRecord[]]): ClassRecord => records[0]));
-  takes.apply(CLASS_LABELS.takesText, beam.io.WriteToText(path.join(out, "takes")));
-  classes.apply(CLASS_LABELS.classText, beam.io.WriteToText(path.join(out, "class")));
+  classFromCsv(p, file, out);
   await p.run();
   const lines = (prefix: string) =>
     fs.readdirSync(out).filter((n) => n.startsWith(prefix)).reduce((a, n) => a + fs.readFileSync(path.join(out, n), "utf8").split("\n").filter((l) => l).length, 0);

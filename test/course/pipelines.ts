@@ -313,3 +313,23 @@ export function classPipeline(p: Pipeline, opts: ClassOutputOptions) {
   );
   return { rows, takes, keyed, grouped, classes, takesText, takesTable, classText, classTable };
 }
+
+/** The columns of the generated class CSV (datasets/generate.ts). */
+export const CLASS_CSV_SCHEMA = "sid:STRING,cno:STRING,cname:STRING,credits:INTEGER,grade:STRING";
+
+/**
+ * The class pipeline over a generated class CSV instead of the warehouse (benchmarks and
+ * load tests): read, split, group by cno, keep the first; both outputs as text under `out`
+ * (`takes-*` and `class-*`).
+ */
+export function classFromCsv(p: Pipeline, file: string, out: string): void {
+  const rows = p.apply(CLASS_LABELS.read, beam.io.ReadFromCsv(file, { schema: CLASS_CSV_SCHEMA }));
+  const split = rows.apply(CLASS_LABELS.split, beam.ParDo(new SplitClassFn()).withOutputs("takes", "classes"));
+  const takes: PCollection<Takes> = split.takes;
+  const keyed: PCollection<[string, ClassRecord]> = split.classes;
+  const classes = keyed
+    .apply(CLASS_LABELS.group, GroupByKey<string, ClassRecord>())
+    .apply(CLASS_LABELS.first, beam.Map(([, records]: [string, ClassRecord[]]): ClassRecord => records[0]));
+  takes.apply(CLASS_LABELS.takesText, beam.io.WriteToText(`${out}/takes`));
+  classes.apply(CLASS_LABELS.classText, beam.io.WriteToText(`${out}/class`));
+}

@@ -5,7 +5,7 @@
  * process stays healthy. (The other files of test/reliability/ hold the cases that need
  * more than this shape: commits, handles over thousands of runs, key properties.)
  */
-import test from "node:test";
+import test, { after } from "node:test";
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -210,13 +210,141 @@ const CASES: Case[] = [
       const csv = writeFile(tmpDir(), "more.csv", "id,name\n3,Alan\n");
       await beam.warehouse.open(ctx.warehouse).load("college.people", csv, "id:INTEGER,name:STRING", { writeDisposition: "WRITE_APPEND" });
     }, error: [/warehouse\.duckdb/, /lock/] },
+
+  // ---- construction: what cannot run fails while the graph is built
+  { area: "construction", name: "an empty label", act: (ctx) => { create(ctx, [1]).pc.apply("", beam.Map((n: number) => n)); }, error: [/label is empty/, /applied to "Create"/] },
+  { area: "construction", name: "a whitespace-only label", act: (ctx) => { create(ctx, [1]).pc.apply("  ", beam.Map((n: number) => n)); }, error: [/only whitespace/] },
+  { area: "construction", name: "a label with a slash", act: (ctx) => { create(ctx, [1]).pc.apply("Credits/year", beam.Map((n: number) => n)); }, error: [/cannot contain "\/"/, /Credits per year/] },
+  { area: "construction", name: "a label used twice", act: (ctx) => { const { p, pc } = create(ctx, [1]); pc.apply("Step", beam.Map((n: number) => n)); p.apply("Other", beam.Create([2])).apply("Step", beam.Map((n: number) => n)); }, error: [/"Step" already exists/] },
+  { area: "construction", name: "Flatten.of a string", act: (ctx) => { beam.Flatten.of([create(ctx, [1]).pc, "x" as never], "Merge"); }, error: [/Input 2 of Flatten is the string "x", not a PCollection/, /in transform "Merge"/] },
+  { area: "construction", name: "Flatten.of nothing", act: () => { beam.Flatten.of([], "Merge"); }, error: [/Flatten/, /at least one|no PCollection|empty/i] },
+  { area: "construction", name: "CoGroupByKey.of a number", act: (ctx) => { beam.CoGroupByKey.of({ a: create(ctx, [["k", 1]]).pc as beam.PCollection<[string, number]>, b: 5 as never }, "Join"); }, error: [/CoGroupByKey/, /5/] },
+  { area: "construction", name: "CoGroupByKey.of an empty record", act: () => { beam.CoGroupByKey.of({}, "Join"); }, error: [/CoGroupByKey\.of needs PCollections, got none/, /"Join"/] },
+  { area: "construction", name: "a side input from another pipeline", act: (ctx) => {
+      const { pc } = create(ctx, [1]);
+      const other = ctx.pipeline().apply("Other", beam.Create([2]));
+      pc.apply("Use", beam.Map((n: number, xs: number[]) => n + xs.length, beam.pvalue.AsList(other)));
+    }, error: [/another pipeline/, /Other/] },
+  { area: "construction", name: "a PCollection as a side input without AsList", act: (ctx) => {
+      const { p, pc } = create(ctx, [1]);
+      const other = p.apply("Other", beam.Create([2]));
+      pc.apply("Use", beam.Map((n: number, _xs: unknown) => n, other as never));
+    }, error: [/AsList|AsSingleton|AsIter|AsDict/, /Other/] },
+  { area: "construction", name: "collect of undefined", act: async () => { await beam.collect(undefined as never); }, error: [/collect/, /undefined/] },
+  { area: "construction", name: "collect of a tagged-output record", act: async (ctx) => {
+      const { pc } = create(ctx, [1]);
+      const out = pc.apply("Split", beam.ParDo(new (class extends beam.DoFn<number, number> { *process(n: number) { yield beam.TaggedOutput("odd", n); } })()).withOutputs("odd"));
+      await beam.collect(out as never);
+    }, error: [/collect/, /\.odd|\.main/] },
+  { area: "construction", name: "Partition into 0 parts", act: (ctx) => { create(ctx, [1]).pc.apply("Part", beam.Partition(() => 0, 0)); }, error: [/Partition needs a positive number of partitions, got 0/] },
+  { area: "construction", name: "Top of 0", act: (ctx) => { create(ctx, [1]).pc.apply("Top", beam.combiners.Top.Of(0)); }, error: [/Top needs/, /got 0/] },
+  { area: "construction", name: "WriteToText with 0 shards", act: (ctx) => { create(ctx, [1]).pc.apply("Write", beam.io.WriteToText(path.join(ctx.dir, "out/n"), { numShards: 0 })); }, error: [/numShards must be a positive integer, got 0/] },
+  { area: "construction", name: "WriteToText to a folder", given: (ctx) => { fs.mkdirSync(path.join(ctx.dir, "out"), { recursive: true }); }, act: (ctx) => { create(ctx, [1]).pc.apply("Write", beam.io.WriteToText(path.join(ctx.dir, "out"))); }, error: [/is a directory/, /file prefix inside it/] },
+  { area: "construction", name: "a source applied to a PCollection", act: (ctx) => { create(ctx, [1]).pc.apply("Again", beam.Create([2]) as never); }, error: [/source/, /"Create"/] },
+  { area: "construction", name: "a Map applied to the pipeline", act: (ctx) => { ctx.pipeline().apply("Double", beam.Map((n: number) => n * 2) as never); }, error: [/Double|Map/, /PCollection|source/] },
+  { area: "construction", name: "withOutputs of a number", act: (ctx) => { create(ctx, [1]).pc.apply("Split", beam.ParDo(new (class extends beam.DoFn<number, number> { process(n: number) { return [n]; } })()).withOutputs(5 as never)); }, error: [/tag/i, /5/] },
+  { area: "construction", name: "Create of a number", act: (ctx) => { ctx.pipeline().apply("Create", beam.Create(5 as never)); }, error: [/Create/, /array|iterable/i] },
+  { area: "construction", name: "ReadFromText of an empty path", act: (ctx) => { ctx.pipeline().apply("Read", beam.io.ReadFromText("")); }, error: [/ReadFromText needs a file path/] },
+  { area: "construction", name: "ReadFromCsv of an empty path", act: (ctx) => { ctx.pipeline().apply("Read", beam.io.ReadFromCsv("")); }, error: [/ReadFromCsv needs a file path/] },
+
+  // ---- options that cannot run
+  { area: "options", name: "a bundleSize of 0", act: () => new beam.Pipeline({ bundleSize: 0 }), error: [/bundleSize/, /0/] },
+  { area: "options", name: "a negative bundleSize", act: () => new beam.Pipeline({ bundleSize: -1 }), error: [/bundleSize/, /-1/] },
+  { area: "options", name: "a NaN bundleSize", act: () => new beam.Pipeline({ bundleSize: NaN }), error: [/bundleSize/, /NaN/] },
+  { area: "options", name: "an infinite bundleSize", act: () => new beam.Pipeline({ bundleSize: Infinity }), error: [/bundleSize/, /Infinity/] },
+  { area: "options", name: "0 workers", act: () => new beam.Pipeline({ runner: "local", workers: 0 }), error: [/workers/, /0/] },
+  { area: "options", name: "a fractional number of workers", act: () => new beam.Pipeline({ runner: "local", workers: 1.5 }), error: [/workers/, /1\.5/] },
+
+  // ---- encoding: keys and elements that are not data
+  { area: "encoding", name: "GroupByKey of a function key", act: step([[() => 1, 1]], () => beam.GroupByKey()), error: [/in transform "Step/, /key cannot be a function/] },
+  { area: "encoding", name: "GroupByKey of a symbol key", act: step([[Symbol("k"), 1]], () => beam.GroupByKey()), error: [/in transform "Step/, /key cannot be a symbol/] },
+  { area: "encoding", name: "GroupByKey of a class instance key", act: step([[new (class Point { x = 1; })(), 1]], () => beam.GroupByKey()), error: [/in transform "Step/, /instance of Point/] },
+  { area: "encoding", name: "GroupByKey of a key with a cycle", act: (ctx) => { const c: Record<string, unknown> = { a: 1 }; c.self = c; return step([[c, 1]], () => beam.GroupByKey())(ctx); }, error: [/in transform "Step/, /cycle/] },
+  { area: "encoding", name: "GroupByKey of a key nested 5,000 deep", act: (ctx) => { let k: unknown = 1; for (let i = 0; i < 5000; i++) k = [k]; return step([[k, 1]], () => beam.GroupByKey())(ctx); }, error: [/in transform "Step/, /nested more than 1000 levels/] },
+  { area: "encoding", name: "GroupByKey of a key with a symbol-keyed field", act: step([[{ [Symbol("s")]: 1 }, 1]], () => beam.GroupByKey()), error: [/in transform "Step/, /symbol-keyed/] },
+  { area: "encoding", name: "CombinePerKey of a function key", act: step([[() => 1, 1]], () => beam.CombinePerKey((xs: number[]) => xs.length)), error: [/in transform "Step/, /key cannot be a function/] },
+  { area: "encoding", name: "CoGroupByKey of a symbol key", act: (ctx) => {
+      const p = ctx.pipeline();
+      const a = p.apply("A", beam.Create([[Symbol("k"), 1]] as [symbol, number][]));
+      const b = p.apply("B", beam.Create([["k", 2]] as unknown as [symbol, number][]));
+      beam.CoGroupByKey.of({ a, b }, "Join");
+      return p;
+    }, error: [/Join/, /symbol/] },
+  { area: "encoding", name: "Distinct of an element with a cycle", act: (ctx) => { const c: Record<string, unknown> = {}; c.self = c; return step([c], () => beam.Distinct())(ctx); }, error: [/Step/, /cycle/] },
+  { area: "encoding", name: "Distinct of a class instance", act: step([new (class Money { cents = 5; })()], () => beam.Distinct()), error: [/Step/, /instance of Money/] },
+  { area: "encoding", name: "a text sink of an element with a cycle", act: (ctx) => { const c: Record<string, unknown> = {}; c.self = c; const { p, pc } = create(ctx, [c]); pc.apply("Write", beam.io.WriteToText(path.join(ctx.dir, "out/c"))); return p; }, error: [/in transform "Write/, /circular|cycle/i] },
+  { area: "encoding", name: "a text sink of a symbol element", act: (ctx) => { const { p, pc } = create(ctx, [1]); pc.apply("Sym", beam.Map(() => Symbol("s"))).apply("Write", beam.io.WriteToText(path.join(ctx.dir, "out/s"))); return p; }, error: [/in transform "Write/, /symbol/i] },
+  { area: "encoding", name: "a table sink of a record with a cycle", given: givenTable, act: (ctx) => { const c: Record<string, unknown> = { id: 3 }; c.name = c; return writePeople(ctx, [c]); }, error: [/in transform "Write people/, /name/] },
+
+  // ---- DoFn faults, more
+  { area: "dofn", name: "process throws null", act: step([1], () => beam.Map(() => { throw null; })), error: [/in transform "Step"/, /null/], label: "Step", noHint: true },
+  { area: "dofn", name: "process throws undefined", act: step([1], () => beam.Map(() => { throw undefined; })), error: [/in transform "Step"/, /cause: undefined \(the code threw undefined, not an Error\)/], label: "Step", noHint: true },
+  { area: "dofn", name: "process rejects with a plain object", act: step([1], () => beam.Map(async () => { throw { code: 7 }; })), error: [/in transform "Step"/, /code/], label: "Step", noHint: true },
+  { area: "dofn", name: "an element whose getter throws", act: (ctx) => step([{ get x(): number { throw new Error("getter boom"); } }], () => beam.Map(() => { throw new Error("fails"); }))(ctx), error: [/could not read element 1 of 1 in transform "Create"/, /\{"x":\[unreadable: Error: getter boom\]\}/, /plain data/], label: "Create" },
+  { area: "dofn", name: "an element that is a throwing Proxy", act: step([new Proxy({}, { ownKeys() { throw new Error("trap"); }, get() { throw new Error("trap"); } })], () => beam.Map(() => { throw new Error("fails"); })), error: [/could not read element 1 of 1 in transform "Create"/, /\[unreadable: Error: trap\]/, /plain data/], label: "Create" },
+  { area: "dofn", name: "a side-input function throws", act: (ctx) => {
+      const { p, pc } = create(ctx, [1]);
+      const side = p.apply("Side", beam.Create([1, 2]));
+      pc.apply("Use", beam.Map((_n: number, _xs: number[]) => { throw new Error("side boom"); }, beam.pvalue.AsList(side)));
+      return p;
+    }, error: [/in transform "Use"/, /side boom/], label: "Use", noHint: true },
+  { area: "dofn", name: "a CombineFn's extractOutput throws", act: (ctx) => {
+      const { p, pc } = create(ctx, [["a", 1]]);
+      pc.apply("Combine", beam.CombinePerKey<string, number, number>({ createAccumulator: () => 0, addInput: (a: number, x: number) => a + x, mergeAccumulators: (a: number[]) => a.reduce((x, y) => x + y, 0), extractOutput: () => { throw new Error("no output"); } }));
+      return p;
+    }, error: [/in transform "Combine"/, /no output/], label: "Combine", noHint: true },
+  { area: "dofn", name: "CombineGlobally's function throws", act: step([1, 2], () => beam.CombineGlobally(() => { throw new Error("no total"); })), error: [/in transform "Step/, /no total/], noHint: true },
+  { area: "dofn", name: "an async setup rejects", act: step([1], () => beam.ParDo(new (class extends beam.DoFn<number, number> { async setup() { await Promise.resolve(); throw new Error("no connection"); } process(n: number) { return [n]; } })())), error: [/in transform "Step"/, /no connection/], label: "Step", noHint: true },
+  { area: "dofn", name: "FlatMap returns a string", act: step([1], () => beam.FlatMap(() => "abc" as unknown as string[])), error: [/returned a string, not an array/, /in transform "Step"/], label: "Step" },
+  { area: "construction", name: "a DoFn without a process method", act: step([1], () => beam.ParDo(new (class NoProcess extends beam.DoFn<number, number> { process = undefined as unknown as (n: number) => number[]; })())), error: [/The DoFn NoProcess has no process method/] },
+
+  // ---- text, more
+  { area: "text", name: "two text sinks, the second under a file", given: (ctx) => { writeFile(ctx.dir, "taken", "a file\n"); }, act: (ctx) => {
+      const { p, pc } = create(ctx, ["a", "b"]);
+      pc.apply("Write first", beam.io.WriteToText(path.join(ctx.dir, "out/first")));
+      pc.apply("Write second", beam.io.WriteToText(path.join(ctx.dir, "taken/second")));
+      return p;
+    }, error: [/taken/] },
+  { area: "text", name: "ReadFromText of a file that is not UTF-8 text", given: (ctx) => { writeFile(ctx.dir, "in/bin.txt", Buffer.from([0xff, 0xfe, 0x00, 0xd8, 0x00, 0x0a])); }, act: (ctx) => {
+      const p = ctx.pipeline();
+      p.apply("Read", beam.io.ReadFromText(path.join(ctx.dir, "in/bin.txt"))).apply("Step", beam.Map((l: string) => { throw new Error(`got ${l.length}`); }));
+      return p;
+    }, error: [/in transform "Step"/, /got/], label: "Step", noHint: true },
+
+  // ---- CSV, more
+  { area: "csv", name: "duplicate header names", given: (ctx) => { writeFile(ctx.dir, "in/dup.csv", "id,id\n1,2\n"); }, act: (ctx) => { const p = ctx.pipeline(); p.apply("Read", beam.io.ReadFromCsv(path.join(ctx.dir, "in/dup.csv"))); return p; }, error: [/dup\.csv/, /"id"/, /twice|duplicate|more than once/i] },
+  { area: "csv", name: "a header-only file whose schema names a missing column", given: (ctx) => { writeFile(ctx.dir, "in/head.csv", "a,b\n"); }, act: (ctx) => { const p = ctx.pipeline(); p.apply("Read", beam.io.ReadFromCsv(path.join(ctx.dir, "in/head.csv"), { schema: "a:STRING,c:STRING" })); return p; }, error: [/head\.csv has no column c in transform "Read"/, /its header has: a, b/] },
+  { area: "csv", name: "an integer beyond 2^53 in an INTEGER column", given: (ctx) => { writeFile(ctx.dir, "in/big.csv", "n\n9007199254740993\n"); }, act: (ctx) => { const p = ctx.pipeline(); p.apply("Read", beam.io.ReadFromCsv(path.join(ctx.dir, "in/big.csv"), { schema: "n:INTEGER" })); return p; }, error: [/big\.csv/, /9007199254740993/, /2\^53/] },
+  { area: "csv", name: "a row with fewer fields than the header", given: (ctx) => { writeFile(ctx.dir, "in/short.csv", "a,b,c\n1,2\n"); }, act: (ctx) => { const p = ctx.pipeline(); p.apply("Read", beam.io.ReadFromCsv(path.join(ctx.dir, "in/short.csv"))); return p; }, error: [/short\.csv/, /line 2|row 2|record 2/i] },
+  { area: "csv", name: "ReadFromCsv of a folder", given: (ctx) => { fs.mkdirSync(path.join(ctx.dir, "in/folder.csv"), { recursive: true }); }, act: (ctx) => { const p = ctx.pipeline(); p.apply("Read", beam.io.ReadFromCsv(path.join(ctx.dir, "in/folder.csv"))); return p; }, error: [/folder\.csv/] },
+
+  // ---- SQL and the warehouse, more
+  { area: "warehouse", name: "a warehouse path that does not exist, read", act: (ctx) => { const p = ctx.pipeline({ warehouse: path.join(ctx.dir, "nowhere", "wh.duckdb") }); p.apply("Query", beam.io.ReadFromSQL({ query: "SELECT 1 AS one" })); return p; }, error: [/nowhere/] },
+  { area: "warehouse", name: "a warehouse file that is not DuckDB", given: (ctx) => { writeFile(ctx.dir, "notes.duckdb", "these are my notes, not a database\n".repeat(200)); }, act: async (ctx) => { await beam.warehouse.open(path.join(ctx.dir, "notes.duckdb")).query("SELECT 1"); }, error: [/notes\.duckdb/] },
+  { area: "sql", name: "WriteToTable of text into an INTEGER column", given: givenTable, act: (ctx) => writePeople(ctx, [{ id: "seven", name: "Alan" }]), error: [/in transform "Write people/, /id/, /INTEGER/] },
+  { area: "sql", name: "WriteToTable with a misspelt type", given: givenTable, act: (ctx) => writePeople(ctx, [{ id: 3, name: "Alan" }], { schema: "id:INTEGR,name:STRING" }), error: [/INTEGR/] },
+  { area: "sql", name: "ReadFromSQL of an empty query", act: (ctx) => { const p = ctx.pipeline(); p.apply("Query", beam.io.ReadFromSQL({ query: " " })); return p; }, error: [/query/] },
+  { area: "sql", name: "WriteToTable of a table name with SQL in it", given: givenTable, act: (ctx) => writePeople(ctx, [{ id: 3, name: "Alan" }], { table: "college.people; DROP TABLE college.people" }), error: [/table/i, /DROP/] },
+  { area: "sql", name: "two table sinks, the second fails: neither is written", given: givenTable, act: (ctx) => {
+      const { p, pc } = create(ctx, [{ id: 3, name: "Alan" }]);
+      pc.apply("Write people", beam.io.WriteToTable({ table: "college.people", schema: "id:INTEGER,name:STRING", writeDisposition: "WRITE_TRUNCATE" }));
+      pc.apply("Write empty", beam.io.WriteToTable({ table: "college.people", schema: "id:INTEGER,name:STRING", writeDisposition: "WRITE_EMPTY" }));
+      return p;
+    }, error: [/college\.people/] },
 ];
 
+const tally = { cases: CASES.length, tried: 0, passed: 0 };
 for (const c of CASES) {
   for (const runner of c.runners ?? RUNNERS) {
-    test(`[${c.area}] ${c.name} (${runner})`, { timeout: 60_000 }, () => runCase(c, runner));
+    test(`[${c.area}] ${c.name} (${runner})`, { timeout: 60_000 }, async () => {
+      tally.tried++;
+      await runCase(c, runner);
+      tally.passed++;
+    });
   }
 }
+// What `npm run reliability` reports (cases × runners tried and passed).
+after(() => console.log(`# reliability: catalogue ${JSON.stringify(tally)}`));
 
 /** The number of cases here, for `npm run reliability`. */
 export const CASE_COUNT = CASES.length;

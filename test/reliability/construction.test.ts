@@ -48,6 +48,17 @@ test("an empty or whitespace-only label is refused when applied, naming what was
   await assertHealthy();
 });
 
+test('a label with "/" is refused: it would name a step inside a composite that is not there', async () => {
+  for (const runner of RUNNERS) {
+    const { p, nums } = pipelineWithNumbers(runner);
+    throwsPipelineError(() => nums.apply("Credits/year", beam.Map((n: number) => n)), /label cannot contain "\/" \("Credits\/year"\)/, /what to do: .*"Credits per year"/, /applied to "Nums"/);
+    throwsPipelineError(() => beam.Flatten.of([nums, nums], "a/b"), /cannot contain "\/"/);
+    assert.deepEqual(p.labels(), ["Nums"], "nothing was added to the graph");
+    await p.run();
+  }
+  await assertHealthy();
+});
+
 test("Flatten.of refuses anything that is not a PCollection instead of dropping it", async () => {
   const { p, nums } = pipelineWithNumbers();
   const cases: [unknown[], RegExp][] = [

@@ -145,11 +145,11 @@ test("hostile strings are escaped in the pairs table, and changed fields are mar
   const p = new beam.Pipeline({ runner: "interactive" });
   const evil = `<script>alert(1)</script>`;
   const rows = p.apply("Rows", beam.Create([{ "<b>field</b>": evil, n: 1 }]));
-  const changed = rows.apply("Touch <em>it</em>", beam.Map((r: Record<string, unknown>) => ({ ...r, n: 2, [`<b>field</b>`]: `${evil}!` })));
+  const changed = rows.apply("Touch <em>it", beam.Map((r: Record<string, unknown>) => ({ ...r, n: 2, [`<b>field</b>`]: `${evil}!` })));
   const pairs = await beam.teaching.pairs(changed);
   const html = displayOf(pairs)["text/html"] as string;
   assert.ok(!/<script|<b>|<em>/.test(html), html);
-  assert.ok(html.includes("&lt;b&gt;field&lt;/b&gt;") && html.includes("&lt;script&gt;alert(1)&lt;/script&gt;") && html.includes("Touch &lt;em&gt;it&lt;/em&gt;"));
+  assert.ok(html.includes("&lt;b&gt;field&lt;/b&gt;") && html.includes("&lt;script&gt;alert(1)&lt;/script&gt;") && html.includes("Touch &lt;em&gt;it"));
   assert.equal((html.match(/<mark /g) ?? []).length, 2, "two changed fields");
   assert.match(html, /<mark [^>]*title="changed"><code>1<\/code> → <code>2<\/code><\/mark>/);
   const payload = displayOf(pairs)[beam.teaching.PAIRS_MIME] as beam.teaching.PairsPayload;

@@ -84,6 +84,8 @@ test("a hostile feedback page runs nothing, loads nothing and does not overflow 
   assert.ok(text.includes("⟨U+202E⟩"));
   assert.ok(!text.includes(HIDDEN_MARKER));
   await page.close();
+  // Markup, a closing script tag, a javascript: URL, a right-to-left override and a long unbroken string.
+  console.log(`# reliability: feedback ${JSON.stringify({ strings: 5 })}`);
 });
 
 test("a feedback page with a differing stage reads well in light and dark mode", { timeout: 60000 }, async () => {

@@ -278,7 +278,7 @@ export class ParDoOperator implements Operator {
           ? "fix the code for this element, or filter such elements out in an earlier step."
           : `fix ${method}() of ${this.fnName()}.`;
     const message = known ? e.headline : `${this.fnName()}.${method}() failed`;
-    return new PipelineError(message, { label: this.label, element: el, hasElement: method === "process", cause: known ? e.cause ?? undefined : e, hint });
+    return new PipelineError(message, { label: this.label, element: el, hasElement: method === "process", cause: known ? e.cause ?? undefined : e, hasCause: !known, hint });
   }
 }
 
