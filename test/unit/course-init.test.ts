@@ -14,8 +14,14 @@ import { gradedAssignments, gradeMismatches, notebooksBelow } from "../../lib/co
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const CLI = path.join(ROOT, "bin", "beamlab.js");
 
-function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "beamlab-init-"));
+/** Runs `f` in a fresh temporary folder, removed afterwards. */
+function inTmp(f: (tmp: string) => void): void {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "beamlab-init-"));
+  try {
+    f(tmp);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 function below(dir: string): string[] {
@@ -26,8 +32,7 @@ function below(dir: string): string[] {
 }
 
 test("a bare course: package.json with npm start/test, tsconfig, README, .gitignore, the college data, a first notebook", () => {
-  const tmp = tmpDir();
-  try {
+  inTmp((tmp) => {
     const dir = path.join(tmp, "My Course 2026");
     const r = scaffoldCourse({ dir });
     assert.deepEqual(r.files, below(dir));
@@ -46,14 +51,11 @@ test("a bare course: package.json with npm start/test, tsconfig, README, .gitign
     const start = JSON.parse(fs.readFileSync(path.join(dir, "notebooks", "00-start.ipynb"), "utf8"));
     assert.equal(start.metadata.kernelspec.name, "tslab");
     assert.match(start.cells[1].source, /import \* as beam from "beamlab"/);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("with the course notebooks and the assignment: the six notebooks and a1-college-cleanup, without outputs of earlier runs", () => {
-  const tmp = tmpDir();
-  try {
+  inTmp((tmp) => {
     const dir = path.join(tmp, "course");
     scaffoldCourse({ dir, withCourseNotebooks: true, withAssignment: true });
     const nbs = below(path.join(dir, "notebooks"));
@@ -63,14 +65,11 @@ test("with the course notebooks and the assignment: the six notebooks and a1-col
     assert.deepEqual(below(path.join(dir, a1)), below(path.join(ROOT, a1)).filter((f) => !/(^|\/)(out|\.ipynb_checkpoints)\//.test(f) && !f.endsWith(".duckdb")));
     assert.ok(!fs.existsSync(path.join(dir, "notebooks", "00-start.ipynb")));
     assert.match(fs.readFileSync(path.join(dir, "README.md"), "utf8"), /a1-college-cleanup/);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a tarball is copied into the course and depended on as file:; a version range is written as given", () => {
-  const tmp = tmpDir();
-  try {
+  inTmp((tmp) => {
     const tgz = path.join(tmp, "beamlab-9.9.9.tgz");
     fs.writeFileSync(tgz, "not really a tarball");
     const r = scaffoldCourse({ dir: path.join(tmp, "a"), beamlab: tgz });
@@ -78,14 +77,11 @@ test("a tarball is copied into the course and depended on as file:; a version ra
     assert.ok(fs.readFileSync(path.join(tmp, "a", "beamlab-9.9.9.tgz")).equals(fs.readFileSync(tgz)));
     assert.equal(scaffoldCourse({ dir: path.join(tmp, "b"), beamlab: "~0.1.0" }).beamlab, "~0.1.0");
     assert.throws(() => scaffoldCourse({ dir: path.join(tmp, "c"), beamlab: path.join(tmp, "missing.tgz") }), (e: unknown) => e instanceof InitError && /no such tarball: .*missing\.tgz.*npm pack/.test(e.message));
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("init refuses a folder that is not empty, and says so on the command line", () => {
-  const tmp = tmpDir();
-  try {
+  inTmp((tmp) => {
     fs.writeFileSync(path.join(tmp, "notes.md"), "mine");
     assert.throws(() => scaffoldCourse({ dir: tmp }), (e: unknown) => e instanceof InitError && /not an empty folder/.test(e.message));
     assert.deepEqual(fs.readdirSync(tmp), ["notes.md"]);
@@ -101,9 +97,7 @@ test("init refuses a folder that is not empty, and says so on the command line",
     assert.equal(made.status, 0, made.stderr);
     assert.match(made.stdout, /^\[beamlab\] made fresh\/ \(\d+ files; beamlab \^[\d.]+\)\n\[beamlab\] next: cd fresh && npm install && npm start\n$/);
     assert.ok(fs.existsSync(path.join(tmp, "fresh", "notebooks", "assignments", "a1-college-cleanup", "submissions", "expected.json")));
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("course names are valid npm names", () => {
@@ -113,8 +107,7 @@ test("course names are valid npm names", () => {
 });
 
 test("beamlab test runs notebooks in path order, skips submissions and outputs, grades assignments that have submissions", () => {
-  const tmp = tmpDir();
-  try {
+  inTmp((tmp) => {
     const nb = (rel: string, metadata: Record<string, unknown> = {}) => {
       fs.mkdirSync(path.dirname(path.join(tmp, rel)), { recursive: true });
       fs.writeFileSync(path.join(tmp, rel), JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata, cells: [] }));
@@ -132,9 +125,7 @@ test("beamlab test runs notebooks in path order, skips submissions and outputs, 
     const found = notebooksBelow(tmp).map((f) => path.relative(tmp, f));
     assert.deepEqual(found, ["01-a.ipynb", "02-b.ipynb", "a1/a1.ipynb", "a2/a2.ipynb", "a3/notes.ipynb", "week2/lab/deep.ipynb"]);
     assert.deepEqual(gradedAssignments(notebooksBelow(tmp)).map((f) => path.relative(tmp, f)), ["a1/a1.ipynb"]);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test("grades are compared submission by submission with expected.json", () => {
