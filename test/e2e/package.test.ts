@@ -187,7 +187,7 @@ test("a course of one's own: pack, install outside the repository, init, npm tes
   const venv = path.join(course, ".venv");
   const kernel = JSON.parse(fs.readFileSync(path.join(venv, "share", "jupyter", "kernels", "tslab", "kernel.json"), "utf8")) as { argv: string[] };
   assert.equal(kernel.argv[1], path.join(course, "node_modules", "tslab", "bin", "tslab"));
-  const extensions = sh("labextension list", path.join(venv, "bin", "jupyter"), ["labextension", "list"], course);
+  const extensions = sh("labextension list", path.join(venv, "bin", "jupyter"), ["labextension", "list"], course).replace(/\x1b\[[\d;]*m/g, "");
   assert.match(extensions, /beamlab-jupyterlab v[\d.]+ enabled OK/);
   assert.ok(extensions.includes(path.join(venv, "share", "jupyter", "labextensions")), extensions);
   assert.ok(!extensions.includes(ROOT), extensions);
@@ -232,7 +232,10 @@ test("a course of one's own: pack, install outside the repository, init, npm tes
   assert.ok(cells.includes("<b>Ann</b>") && cells.includes("Bo"), `table cells: ${JSON.stringify(cells)}`);
   assert.equal(await table.locator("b").count(), 0, "a data value became markup");
   assert.deepEqual(dialogs, []);
-  await screenshot(page, "e2e-course-table");
+  await screenshot(page, "e2e-course-table-light");
+  await page.evaluate(`(async () => { await window.jupyterapp.commands.execute("apputils:change-theme", { theme: "JupyterLab Dark" }); })()`);
+  await page.waitForFunction(() => (globalThis as any).document.body.dataset.jpThemeLight === "false", undefined, { timeout: 30_000 });
+  await screenshot(page, "e2e-course-table-dark");
   await stopLab();
 
   timings.push(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
