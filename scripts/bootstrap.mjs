@@ -24,6 +24,7 @@
 //   BEAMLAB_SKIP_BUILD=1  skip tsc (development, while lib/ does not compile)
 //   BEAMLAB_PYTHON        interpreter used to create .venv (default: python3)
 //   BEAMLAB_WAREHOUSE     warehouse file for the data load (default: notebooks/warehouse.duckdb)
+//   BEAMLAB_PROJECT       the folder to bootstrap (default: scripts/layout.cjs's projectRoot)
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
