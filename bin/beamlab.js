@@ -1,20 +1,39 @@
 #!/usr/bin/env node
 // beamlab CLI: start JupyterLab on notebooks/ or execute notebooks headless
-// with the real tslab kernel. Needs `npm run bootstrap` (creates .venv and the
-// tslab kernelspec) first.
+// with the real tslab kernel, scaffold a course folder, author and grade
+// assignments. Works in this repository and in any course folder that installed
+// beamlab (scripts/layout.cjs tells the two apart).
 "use strict";
 
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
+const { PACKAGE, projectRoot } = require("../scripts/layout.cjs");
 
-const ROOT = path.resolve(__dirname, "..");
+/** The beamlab package (its dist/, scripts/). */
+const PKG = PACKAGE;
+/** The project: this repository, or the course folder (its .venv, notebooks/). */
+const ROOT = projectRoot();
 const VENV = path.join(ROOT, ".venv");
 const VENV_BIN = path.join(VENV, "bin");
 
 const HELP = `beamlab — Beam-style TypeScript pipelines in JupyterLab (tslab)
 
 Usage:
+  beamlab init <dir> [--with-course-notebooks] [--with-assignment]
+        [--beamlab SPEC|FILE.tgz] [--no-install]
+      Scaffold a course folder: package.json (npm start / npm test), tsconfig.json,
+      notebooks/ (optionally the six course notebooks and the sample assignment
+      a1-college-cleanup), datasets/college, a README for students, .gitignore;
+      then 'npm install' in it (not with --no-install). The course depends on
+      beamlab SPEC (default ^<this version>); a .tgz is copied into the folder.
+  beamlab start [--verbose] [lab args...]
+      Bootstrap the project (.venv with JupyterLab, the tslab kernel, the
+      extension, the warehouse) and start JupyterLab: what 'npm start' runs.
+  beamlab test
+      Bootstrap, run every notebook under notebooks/ headless (on a copy of the
+      warehouse; executed copies go to a temporary folder) and grade the sample
+      submissions of every assignment that has some: what a course's 'npm test' runs.
   beamlab lab [--port N] [--verbose] [extra jupyter-lab args...]
       Start JupyterLab (from .venv) with notebooks/ as its root, on 127.0.0.1,
       and print the URL to open. JupyterLab's own log goes to
@@ -45,10 +64,12 @@ Usage:
       Show this help.
 
 Environment:
-  BEAMLAB_WAREHOUSE  DuckDB warehouse file (default: <repo>/notebooks/warehouse.duckdb)
+  BEAMLAB_WAREHOUSE  DuckDB warehouse file (default: <project>/notebooks/warehouse.duckdb)
+  BEAMLAB_PROJECT    the project folder (default: the course folder at or above the
+                     working directory, else the one beamlab is installed in)
   CI                 when set, 'lab' never opens a browser
 
-Run 'npm run bootstrap' first: it builds dist/, the .venv and the tslab kernelspec.`;
+'start' (or 'npm start') bootstraps the project; 'lab' and 'run' need that done first.`;
 
 function die(msg, code = 2) {
   process.stderr.write(`beamlab: ${msg}\n`);
@@ -77,7 +98,7 @@ function beamlabEnv() {
 function requireVenv(exe) {
   const p = path.join(VENV_BIN, exe);
   if (!fs.existsSync(p)) {
-    die(`${path.relative(process.cwd(), p) || p} not found; run 'npm run bootstrap' first ` +
+    die(`${path.relative(process.cwd(), p) || p} not found; run 'npm start' (or 'beamlab start') first ` +
       `(and not with BEAMLAB_SKIP_VENV=1)`);
   }
   return p;
@@ -192,7 +213,7 @@ function cmdLab(argv) {
 
 function cmdRun(argv) {
   const python = requireVenv("python");
-  const script = path.join(ROOT, "scripts", "run_notebooks.py");
+  const script = path.join(PKG, "scripts", "run_notebooks.py");
   const args = [script];
   const notebooks = [];
   for (let i = 0; i < argv.length; i++) {
@@ -216,27 +237,51 @@ function cmdRun(argv) {
   runChild(python, args, { env: beamlabEnv(), cwd: process.cwd() });
 }
 
+/** A compiled module of the package, or exit saying how to get it. */
+function packageModule(...parts) {
+  const lib = path.join(PKG, "dist", ...parts);
+  if (!fs.existsSync(lib)) die(`${path.relative(process.cwd(), lib) || lib} not found; run 'npm run bootstrap' in the beamlab repository first`);
+  return require(lib);
+}
+
 function cmdAssign(argv) {
-  const lib = path.join(ROOT, "dist", "lib", "grading", "assign.js");
-  if (!fs.existsSync(lib)) die(`${path.relative(process.cwd(), lib) || lib} not found; run 'npm run bootstrap' first`);
-  process.exitCode = require(lib).assignCli(argv);
+  process.exitCode = packageModule("lib", "grading", "assign.js").assignCli(argv);
 }
 
 function cmdGrade(argv) {
-  const lib = path.join(ROOT, "dist", "lib", "grading", "grade-cli.js");
-  if (!fs.existsSync(lib)) die(`${path.relative(process.cwd(), lib) || lib} not found; run 'npm run bootstrap' first`);
-  require(lib).gradeCli(argv).then((code) => { process.exitCode = code; });
+  // Assignments without hidden data are graded on the project's warehouse.
+  process.env.BEAMLAB_WAREHOUSE ??= path.join(ROOT, "notebooks", "warehouse.duckdb");
+  packageModule("lib", "grading", "grade-cli.js").gradeCli(argv).then((code) => { process.exitCode = code; });
 }
 
 function cmdSlides(argv) {
-  const lib = path.join(ROOT, "dist", "lib", "teaching", "slides.js");
-  if (!fs.existsSync(lib)) die(`${path.relative(process.cwd(), lib) || lib} not found; run 'npm run bootstrap' first`);
-  process.exitCode = require(lib).slidesCli(argv);
+  process.exitCode = packageModule("lib", "teaching", "slides.js").slidesCli(argv);
+}
+
+function cmdInit(argv) {
+  packageModule("lib", "course", "init.js").initCli(argv).then((code) => { process.exitCode = code; });
+}
+
+function cmdStart(argv) {
+  runChild(process.execPath, [path.join(PKG, "scripts", "start.mjs"), ...argv], { env: { ...process.env, BEAMLAB_PROJECT: ROOT } });
+}
+
+function cmdTest(argv) {
+  if (argv.length) die(`'test' takes no arguments (it runs every notebook under ${path.join(ROOT, "notebooks")})`);
+  const boot = require("node:child_process").spawnSync(process.execPath, [path.join(PKG, "scripts", "bootstrap.mjs")], { stdio: "inherit", env: { ...process.env, BEAMLAB_PROJECT: ROOT } });
+  if (boot.status !== 0) process.exit(boot.status ?? 1);
+  packageModule("lib", "course", "course-test.js").courseTest({ project: ROOT, cli: __filename }).then((code) => { process.exitCode = code; });
 }
 
 function main(argv) {
   const [cmd, ...rest] = argv;
   switch (cmd) {
+    case "init":
+      return cmdInit(rest);
+    case "start":
+      return cmdStart(rest);
+    case "test":
+      return cmdTest(rest);
     case "lab":
       return cmdLab(rest);
     case "run":

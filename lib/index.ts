@@ -58,6 +58,12 @@ export { diff } from "./teaching/diff";
 export { stepThrough, type StepThroughOptions } from "./teaching/step-through";
 export type { LineageTrace, Pairs, LineageOption } from "./teaching";
 export type { SchemaRow, TableSchema } from "./io/schema";
+/**
+ * The table `beam.collect`, `wh.query` and `beam.testing` work with (arquero's). Exported so
+ * a cell's inferred types name it as `beam.ColumnTable`: without it, a notebook whose
+ * beamlab sits elsewhere (a linked or nested install) fails with TS2742.
+ */
+export type { ColumnTable } from "arquero";
 export { io, pvalue, combiners, warehouse, testing, grader, teaching };
 
 installKernelApi();

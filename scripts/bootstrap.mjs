@@ -10,22 +10,37 @@
 //
 // Steps: npm ci (+ native module check) · node_modules/beamlab symlink · tsc ·
 // Python .venv from requirements.txt · tslab kernelspec in .venv · kernel-ext
-// (if present) · JupyterLab settings overrides in .venv · college warehouse load
-// (if dist/datasets/load.js exists) · chromium (only with --browser).
+// (if present: built into dist/wheels/, the wheel `npm pack` ships, and installed) ·
+// JupyterLab settings overrides in .venv · college warehouse load (if
+// dist/datasets/load.js exists) · chromium (only with --browser).
+//
+// In a course folder (one that installed beamlab: `beamlab start` / `beamlab test` run
+// this file from node_modules/beamlab) the first three steps are npm's and the package's
+// own; the rest run on the course folder, with the extension from the shipped wheel and
+// the course's datasets/college (see scripts/layout.cjs for which folder is which).
 //
 // Environment:
 //   BEAMLAB_SKIP_VENV=1   skip the Python steps (venv, kernelspec, kernel-ext)
 //   BEAMLAB_SKIP_BUILD=1  skip tsc (development, while lib/ does not compile)
 //   BEAMLAB_PYTHON        interpreter used to create .venv (default: python3)
 //   BEAMLAB_WAREHOUSE     warehouse file for the data load (default: notebooks/warehouse.duckdb)
+//   BEAMLAB_PROJECT       the folder to bootstrap (default: scripts/layout.cjs's projectRoot)
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import layout from "./layout.cjs";
 import { filesBelow } from "./walk.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The beamlab package: this repository, or node_modules/beamlab of a course folder. */
+const PKG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The folder bootstrapped: the repository, or the course folder. */
+const ROOT = layout.projectRoot();
+const COURSE = ROOT !== PKG;
+/** Where the repository builds the extension's wheel, and where the package ships it. */
+const WHEELS = path.join(PKG, "dist", "wheels");
 const STAMPS = path.join(ROOT, ".bootstrap");
 const VENV = path.join(ROOT, ".venv");
 const VENV_BIN = path.join(VENV, "bin");
@@ -33,6 +48,9 @@ const NM = path.join(ROOT, "node_modules");
 const WAREHOUSE = process.env.BEAMLAB_WAREHOUSE
   ? path.resolve(process.env.BEAMLAB_WAREHOUSE)
   : path.join(ROOT, "notebooks", "warehouse.duckdb");
+/** The node_modules that holds the package's dependencies (tslab, typescript, ...). */
+const requireFromPkg = createRequire(path.join(PKG, "package.json"));
+const packageDir = (name) => path.dirname(requireFromPkg.resolve(`${name}/package.json`));
 
 const args = new Set(process.argv.slice(2));
 for (const a of args) {
@@ -235,7 +253,9 @@ const NATIVE_CHECK =
   "  try { require(m); } catch (e) { console.error('cannot load ' + m + ': ' + e.message); process.exitCode = 1; }" +
   "}";
 
-step("npm", "npm ci", {
+// A course folder's node_modules is npm's (`npm install` put beamlab there); the package
+// comes compiled, with its wheel: steps a-c are the repository's only.
+if (!COURSE) step("npm", "npm ci", {
   rehashAfterRun: true,
   inputs: () => hash(fileHash(path.join(ROOT, "package-lock.json")), process.versions.modules, process.platform, process.arch),
   outputs: ["node_modules/.package-lock.json"],
@@ -280,7 +300,7 @@ step("npm", "npm ci", {
 
 // -------------------------------------------------------------- b. symlink
 
-{
+if (!COURSE) {
   const link = path.join(NM, "beamlab");
   let ok = false;
   try {
@@ -319,7 +339,9 @@ function pruneStaleOutputs() {
   return removed;
 }
 
-if (SKIP_BUILD) {
+if (COURSE) {
+  // compiled by `npm pack` (prepack)
+} else if (SKIP_BUILD) {
   line("tsc", "skipped (BEAMLAB_SKIP_BUILD=1)");
 } else {
   step("tsc", "tsc", {
@@ -360,10 +382,11 @@ if (SKIP_VENV) {
 } else {
   // d. venv
   step("venv", "python .venv", {
-    inputs: () => hash(fileHash(path.join(ROOT, "requirements.txt")), process.env.BEAMLAB_PYTHON || "python3"),
+    inputs: () => hash(fileHash(path.join(PKG, "requirements.txt")), process.env.BEAMLAB_PYTHON || "python3"),
     outputs: [".venv/bin/python", ".venv/bin/jupyter"],
     run() {
-      if (!fs.existsSync(path.join(ROOT, "requirements.txt"))) throw new StepError("requirements.txt is missing");
+      const requirements = path.join(PKG, "requirements.txt");
+      if (!fs.existsSync(requirements)) throw new StepError(`${requirements} is missing`);
       let fresh = false;
       const works = fs.existsSync(venvPython) &&
         spawnSync(venvPython, ["-c", "import sys"], { stdio: "ignore" }).status === 0;
@@ -377,7 +400,7 @@ if (SKIP_VENV) {
         }
         fresh = true;
       }
-      sh(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", "requirements.txt"], {
+      sh(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", requirements], {
         env: { ...process.env, PIP_REQUIRE_VIRTUALENV: "false" },
       });
       return { message: fresh ? "created" : "updated" };
@@ -386,17 +409,19 @@ if (SKIP_VENV) {
 
   // e. tslab kernelspec
   const kernelsDir = path.join(VENV, "share", "jupyter", "kernels");
-  const tslabScript = path.join(NM, "tslab", "bin", "tslab");
+  const tslabDir = packageDir("tslab");
+  const tslabScript = path.join(tslabDir, "bin", "tslab");
   step("kernelspec", "tslab kernelspec", {
     inputs: () =>
-      hash(ROOT, process.execPath, fileHash(path.join(NM, "tslab", "package.json")), venvKey()),
+      hash(ROOT, process.execPath, tslabScript, fileHash(path.join(tslabDir, "package.json")), venvKey()),
     outputs: [".venv/share/jupyter/kernels/tslab/kernel.json", ".venv/share/jupyter/kernels/jslab/kernel.json"],
     run() {
-      sh(path.join(NM, ".bin", "tslab"), [
+      sh(process.execPath, [
+        tslabScript,
         "install",
         `--python=${venvPython}`,
         `--prefix=${VENV}`,
-        `--binary=${path.join(NM, ".bin", "tslab")}`,
+        `--binary=${tslabScript}`,
       ]);
       // Point the kernelspecs at this node + this checkout's tslab, so they work
       // without a global tslab and without node on the PATH Jupyter was started with.
@@ -417,9 +442,23 @@ if (SKIP_VENV) {
     },
   });
 
-  // f. kernel-ext (JupyterLab extension, written separately)
-  const extDir = path.join(ROOT, "kernel-ext");
-  if (!fs.existsSync(path.join(extDir, "pyproject.toml"))) {
+  // f. kernel-ext (JupyterLab extension, written separately). The repository builds its
+  // wheel into dist/wheels/ and installs that wheel, so `npm pack` ships exactly what the
+  // repository's own JupyterLab runs; a course folder installs the shipped wheel.
+  const extDir = path.join(PKG, "kernel-ext");
+  const pipInstallWheel = (wheel) =>
+    sh(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "--force-reinstall", "--no-deps", wheel]);
+  if (COURSE) {
+    const wheel = shippedWheel();
+    if (!wheel) fail(`kernel-ext: no beamlab_ext wheel in ${WHEELS} (a beamlab package is made by 'npm pack', which builds it)`);
+    step("kernel-ext", "kernel-ext", {
+      inputs: () => hash(venvKey(), fileHash(wheel)),
+      run() {
+        pipInstallWheel(wheel);
+        return { message: `installed ${path.basename(wheel)}` };
+      },
+    });
+  } else if (!fs.existsSync(path.join(extDir, "pyproject.toml"))) {
     line("kernel-ext", "skipped (no kernel-ext/pyproject.toml)");
   } else {
     const generated = new Set(["node_modules", ".git", "lib", "labextension", "build", "dist", ".yarn", "__pycache__",
@@ -427,6 +466,7 @@ if (SKIP_VENV) {
     step("kernel-ext", "kernel-ext", {
       inputs: () =>
         hash(
+          "wheel",
           venvKey(),
           // Files the build itself writes (hatch's _version.py, tsc's buildinfo) are not inputs.
           treeSignature(extDir, (p) => !p.endsWith(".tsbuildinfo") && !p.includes(".egg-info") && !p.endsWith("_version.py"), generated),
@@ -436,10 +476,25 @@ if (SKIP_VENV) {
           treeSignature(path.join(ROOT, "lib", "display"), (p) => p.endsWith(".ts")),
         ),
       run() {
-        sh(venvPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "./kernel-ext"]);
+        // One wheel in dist/wheels/: the one just built is the one `npm pack` ships.
+        fs.rmSync(WHEELS, { recursive: true, force: true });
+        sh(venvPython, ["-m", "pip", "wheel", "--disable-pip-version-check", "--no-input", "-q", "--no-deps", "-w", WHEELS, "./kernel-ext"]);
+        const wheel = shippedWheel();
+        if (!wheel) throw new StepError(`pip wheel wrote no beamlab_ext wheel into ${path.relative(ROOT, WHEELS)}`);
+        pipInstallWheel(wheel);
+        return { outputs: [path.relative(ROOT, wheel)], message: `built and installed ${path.relative(ROOT, wheel)}` };
       },
     });
   }
+}
+
+/** The extension's wheel in dist/wheels/ (null when there is none). */
+function shippedWheel() {
+  let names = [];
+  try {
+    names = fs.readdirSync(WHEELS).filter((n) => /^beamlab_ext-.+\.whl$/.test(n)).sort();
+  } catch { /* no folder */ }
+  return names.length ? path.join(WHEELS, names.at(-1)) : null;
 }
 
 // -------------------------------------------------------------- f2. JupyterLab settings
@@ -484,7 +539,8 @@ if (!SKIP_VENV) {
 // -------------------------------------------------------------- g. warehouse load
 
 {
-  const loader = path.join(ROOT, "dist", "datasets", "load.js");
+  const loader = path.join(PKG, "dist", "datasets", "load.js");
+  const college = path.join(ROOT, "datasets", "college");
   if (!fs.existsSync(loader)) {
     line("college warehouse", "skipped (no dist/datasets/load.js)");
   } else {
@@ -492,12 +548,12 @@ if (!SKIP_VENV) {
       inputs: () =>
         hash(
           WAREHOUSE,
-          treeSignature(path.join(ROOT, "datasets", "college")),
+          treeSignature(college),
           // by content: tsc rewrites every output whenever any .ts changes
-          treeSignature(path.join(ROOT, "dist", "datasets"), (p) => p.endsWith(".js"), undefined, true),
+          treeSignature(path.join(PKG, "dist", "datasets"), (p) => p.endsWith(".js"), undefined, true),
         ),
       run() {
-        sh(process.execPath, [loader], { env: { ...process.env, BEAMLAB_WAREHOUSE: WAREHOUSE } });
+        sh(process.execPath, [loader, "--college", college], { env: { ...process.env, BEAMLAB_WAREHOUSE: WAREHOUSE } });
         const rel = path.relative(ROOT, WAREHOUSE);
         const inRepo = !rel.startsWith("..") && !path.isAbsolute(rel);
         return fs.existsSync(WAREHOUSE) && inRepo ? { outputs: [rel], message: rel } : undefined;

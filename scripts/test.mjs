@@ -6,8 +6,10 @@
 // Runs Node's built-in test runner over the compiled tests dist/test/**/*.test.js:
 //   1. everything except notebooks/ and ui/ (unit, e2e, ...) with the runner's
 //      default file concurrency;
-//   2. then dist/test/notebooks/** and dist/test/ui/** with --test-concurrency=1
-//      (they share a kernel, a warehouse file and a browser).
+//   2. then dist/test/notebooks/**, dist/test/ui/** and dist/test/e2e/package.test.js
+//      with --test-concurrency=1 (they share a kernel, a warehouse file and a browser;
+//      the package test's `npm pack` bootstraps this checkout, which must not race the
+//      bootstrap tests).
 // Optional SUBSTRING arguments keep only test files whose path contains one of them.
 // Ends with one line "N passed, N failed[, N skipped]" summed over both runs and
 // exits non-zero when anything failed, a runner failed, or no test ran at all.
@@ -20,7 +22,7 @@ import { filesBelow } from "./walk.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TEST_DIR = path.join(ROOT, "dist", "test");
-const SERIAL_DIRS = ["notebooks", "ui"].map((d) => path.join(TEST_DIR, d) + path.sep);
+const SERIAL = [...["notebooks", "ui"].map((d) => path.join(TEST_DIR, d) + path.sep), path.join(TEST_DIR, "e2e", "package.test.js")];
 
 function findTests(dir) {
   return filesBelow(dir).filter((p) => p.endsWith(".test.js"));
@@ -30,7 +32,7 @@ const filters = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 let files = findTests(TEST_DIR);
 if (filters.length) files = files.filter((f) => filters.some((s) => path.relative(ROOT, f).includes(s)));
 
-const serial = files.filter((f) => SERIAL_DIRS.some((d) => f.startsWith(d)));
+const serial = files.filter((f) => SERIAL.some((d) => f.startsWith(d)));
 const parallel = files.filter((f) => !serial.includes(f));
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "beamlab-test-"));
@@ -91,7 +93,7 @@ if (files.length === 0) {
     (filters.length ? `matching ${filters.join(", ")}` : "(did bootstrap compile the tests?)"));
 }
 runGroup("unit+e2e", parallel, []);
-runGroup("notebooks+ui", serial, ["--test-concurrency=1"]);
+runGroup("notebooks+ui+package", serial, ["--test-concurrency=1"]);
 fs.rmSync(tmp, { recursive: true, force: true });
 
 const failed = totals.fail + totals.cancelled;
