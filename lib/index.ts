@@ -19,6 +19,8 @@ import * as teaching from "./teaching";
 import "./runners/direct";
 import "./runners/interactive";
 import "./runners/local/local-runner";
+import "./runners/portable/portable-runner";
+import * as portable from "./runners/portable";
 import { installKernelApi } from "./interactive/kernel-api";
 import { installCellHooks } from "./interactive/cells";
 
@@ -58,7 +60,7 @@ export { diff } from "./teaching/diff";
 export { stepThrough, type StepThroughOptions } from "./teaching/step-through";
 export type { LineageTrace, Pairs, LineageOption } from "./teaching";
 export type { SchemaRow, TableSchema } from "./io/schema";
-export { io, pvalue, combiners, warehouse, testing, grader, teaching };
+export { io, pvalue, combiners, warehouse, testing, grader, teaching, portable };
 
 installKernelApi();
 installCellHooks();
