@@ -56,20 +56,22 @@ export class PortableRunner implements Runner {
     try {
       const s = sdk();
       installStepOperator();
+      // A step that gets no bundle (its input is empty) still ran and sent 0, as on the direct runner.
+      for (const e of plan) {
+        run.stats.set(e, { millis: 0 });
+        for (const pc of e.outputs.values()) run.counts.set(pc.id, 0);
+      }
       const proto = translate(plan, run);
       pool = await s.startWorkerPool();
       for (const [id, env] of Object.entries(proto.components.environments)) proto.components.environments[id] = s.asExternalEnvironment(env, pool.address);
       const job = await s.submit(proto, endpoint, pipeline.name).catch((e: unknown) => {
         throw new PipelineError(`The job service at ${endpoint} refused the pipeline`, { cause: e, hint: "see the cause above; is it a Beam job service (Prism, or a Flink, Spark or Dataflow job server)?" });
       });
-      let state: number;
       try {
-        state = await finished(job);
+        const state = await finished(job);
+        if (state !== s.terminal.DONE) throw run.failure ?? jobFailure(s.stateName(state), endpoint, job.problems());
       } finally {
         job.close();
-      }
-      if (state !== s.terminal.DONE) {
-        throw run.failure ?? new PipelineError(`The Beam job ended ${s.stateName(state)}`, { hint: "see the job service's log for why." });
       }
       await writeSinks(plan, run);
     } catch (e) {
@@ -83,6 +85,14 @@ export class PortableRunner implements Runner {
     }
     return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, run.stats, scope.metrics), null, performance.now() - started, { logs: scope.logs });
   }
+}
+
+/** A job that ended otherwise than DONE without a step's error: what the job service said. */
+function jobFailure(state: string, endpoint: string, said: string[]): PipelineError {
+  return new PipelineError(`The Beam job ended ${state} on the job service at ${endpoint}`, {
+    cause: said.length ? new Error(said.join("\n").slice(0, 2000)) : undefined,
+    hint: said.length ? "see what the job service said above." : "see the job service's log for why.",
+  });
 }
 
 /** Waits for a terminal state of the job. */
@@ -108,7 +118,8 @@ async function writeSinks(plan: readonly ExecNode[], run: LiveRun): Promise<void
     for (const w of outcome.writers) await w.abort().catch(() => undefined);
     throw e;
   }
-  for (const [id, n] of outcome.counts) if (!run.counts.has(id)) run.counts.set(id, n);
+  // The sinks' own outputs (what they wrote) are counted here; their inputs were counted by the job.
+  for (const e of sinks) for (const pc of e.outputs.values()) run.counts.set(pc.id, outcome.counts.get(pc.id) ?? 0);
   for (const [e, s] of outcome.stats) run.stats.set(e, s);
 }
 

@@ -82,6 +82,8 @@ export interface SdkJobState {
 export interface SdkJob {
   getState(): Promise<SdkJobState>;
   cancel(): Promise<void>;
+  /** The warnings and errors the job service reported so far. */
+  problems(): string[];
   /** Closes the connections to the job service. */
   close(): void;
 }
@@ -149,11 +151,34 @@ export function sdk(): Sdk {
   const { ChannelCredentials } = grpc;
   const { Worker } = req("worker/worker");
   const { beamFnExternalWorkerPoolDefinition } = req("proto/beam_fn_api.grpc-server");
+  type SdkWorker = {
+    controlClient: Record<string, (...a: unknown[]) => unknown>;
+    controlChannel: { removeAllListeners(e: string): void; on(e: string, f: () => void): void };
+    dataChannels: Map<string, { close(): void }>;
+    stateChannels: Map<string, { close(): void }>;
+    activeBundleProcessors: Map<string, unknown>;
+    split(request: SplitRequest): Promise<unknown>;
+    stop(): void;
+  };
+  type SplitRequest = { instructionId: string; request: { processBundleSplit: { instructionId: string } } };
+  /** Closes what the worker opened (the SDK's own end handler also prints "Control channel closed."). */
+  const closeChannels = (worker: SdkWorker) => {
+    for (const c of [...worker.dataChannels.values(), ...worker.stateChannels.values()]) {
+      try {
+        c.close();
+      } catch {
+        // Best effort, as the SDK's own handler: the runner may have closed it first.
+      }
+    }
+  };
   /**
-   * The worker names itself on its streams but not on its GetProcessBundleDescriptor calls;
-   * runners that serve several workers on one port (Prism) refuse a call without the name.
+   * Three fixes to the SDK's worker: it names itself on its streams but not on its
+   * GetProcessBundleDescriptor calls, which runners serving several workers on one port
+   * (Prism) refuse; it answers a split request for a bundle it is not running (one that
+   * ended, or whose descriptor it is still fetching) with an error, which fails the job,
+   * where "no split" is the answer; and it prints when the runner ends its control stream.
    */
-  const identifyDescriptorRequests = (worker: { controlClient: Record<string, (...a: unknown[]) => unknown> }, workerId: string) => {
+  const adaptWorker = (worker: SdkWorker, workerId: string) => {
     const client = worker.controlClient;
     const original = client.getProcessBundleDescriptor.bind(client);
     client.getProcessBundleDescriptor = (request: unknown, callback: unknown) => {
@@ -161,6 +186,13 @@ export function sdk(): Sdk {
       metadata.add("worker_id", workerId);
       return original(request, metadata, callback);
     };
+    const split = worker.split.bind(worker);
+    worker.split = async (request) =>
+      worker.activeBundleProcessors.has(request.request.processBundleSplit.instructionId)
+        ? split(request)
+        : { instructionId: request.instructionId, error: "", response: { oneofKind: "processBundleSplit", processBundleSplit: { primaryRoots: [], residualRoots: [], channelSplits: [] } } };
+    worker.controlChannel.removeAllListeners("end");
+    worker.controlChannel.on("end", () => closeChannels(worker));
   };
   const { GlobalWindow } = req("values");
   const protobufjs = fromSdk("protobufjs");
@@ -197,17 +229,18 @@ export function sdk(): Sdk {
     startWorkerPool: () => {
       // The SDK's ExternalWorkerPool, on 127.0.0.1 rather than every interface, and stoppable:
       // its own stop leaves the workers' control streams open (the process would not exit).
-      const workers = new Map<string, { stop(): void }>();
+      const workers = new Map<string, SdkWorker>();
       const server = new grpc.Server();
       server.addService(beamFnExternalWorkerPoolDefinition, {
         startWorker(call: { request: { workerId: string; controlEndpoint?: { url: string } } }, done: (e: null, r: { error: string }) => void) {
           const worker = new Worker(call.request.workerId, { controlUrl: call.request.controlEndpoint?.url }, {});
-          identifyDescriptorRequests(worker, call.request.workerId);
+          adaptWorker(worker, call.request.workerId);
           workers.set(call.request.workerId, worker);
           done(null, { error: "" });
         },
         stopWorker(call: { request: { workerId: string } }, done: (e: null, r: { error: string }) => void) {
-          workers.get(call.request.workerId)?.stop();
+          const worker = workers.get(call.request.workerId);
+          if (worker) closeChannels(worker), worker.stop();
           workers.delete(call.request.workerId);
           done(null, { error: "" });
         },
@@ -218,7 +251,7 @@ export function sdk(): Sdk {
           resolve({
             address: `127.0.0.1:${port}`,
             async stop() {
-              for (const w of workers.values()) w.stop();
+              for (const w of workers.values()) closeChannels(w), w.stop();
               workers.clear();
               server.forceShutdown();
             },
@@ -248,7 +281,17 @@ export function sdk(): Sdk {
           if (status.code !== "OK") throw new Error(`artifact staging: ${status.code} ${status.detail}`);
         }
         const { jobId } = await client.run({ preparationId: prepared.preparationId, retrievalToken: "" }).response;
+        const problems: string[] = [];
+        const WARNING = 4;
+        const messages = client.getMessageStream({ jobId });
+        messages.responses.onMessage((m: { response: { oneofKind?: string; messageResponse?: { importance: number; messageText: string } } }) => {
+          const msg = m.response.messageResponse;
+          if (msg && msg.importance >= WARNING) problems.push(msg.messageText);
+        });
+        // The stream ends with an error when the connection is closed after the job.
+        messages.responses.onError(() => undefined);
         return {
+          problems: () => problems,
           getState: () => client.getState({ jobId }).response,
           cancel: async () => void (await client.cancel({ jobId }).response),
           close,

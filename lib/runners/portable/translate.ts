@@ -25,6 +25,7 @@ export function translate(plan: readonly ExecNode[], run: LiveRun): SdkPipelineP
   const pipeline = s.newPipeline();
   const root = s.root(pipeline);
   const pcs = new Map<string, SdkPCollection>();
+  const collected = new Set<string>();
   const input = (e: ExecNode, i = 0) => pcs.get(e.inputs[i].id)!;
   const bind = (e: ExecNode, outs: Record<string, SdkPCollection>) => {
     for (const [tag, pc] of e.outputs) pcs.set(pc.id, outs[tag]);
@@ -55,7 +56,9 @@ export function translate(plan: readonly ExecNode[], run: LiveRun): SdkPipelineP
         break;
       }
       case "Write":
-        input(e).apply(step(label, run.addStep("collect", e), e, []));
+        // One collecting step per PCollection, however many sinks read it: they share what it kept.
+        if (!collected.has(e.inputs[0].id)) input(e).apply(step(label, run.addStep("collect", e), e, []));
+        collected.add(e.inputs[0].id);
         break;
       default:
         error(`The portable runner cannot translate ${(e.spec as { kind: string }).kind}`, { label, hint: 'run this pipeline on runner: "direct" or "local".' });
