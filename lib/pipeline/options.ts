@@ -24,7 +24,7 @@ const CHECKS: { readonly [K in keyof Required<PipelineOptions>]: OptionCheck } =
       typeof v === "string"
         ? v.trim() === "" ? "is empty" : null
         : isRunnerObject(v) ? null : `must be a runner name or a runner object with a run(pipeline) method, got ${describe(v)}`,
-    example: 'runner: "direct" (or "interactive", or "local")',
+    example: 'runner: "direct" (or "interactive", "local", "portable")',
   },
   warehouse: {
     problem: (v) => (typeof v !== "string" ? `must be the path of a warehouse file, got ${describe(v)}` : v.trim() === "" ? "is empty" : null),

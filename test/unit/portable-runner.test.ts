@@ -7,12 +7,14 @@ import test, { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as net from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as beam from "../../lib";
 import { loadCollege } from "../../datasets/load";
 import { classPipeline, helloWorld, studentPipeline, teacherPipeline } from "../course/pipelines";
 import { tmpDir } from "./helpers";
 import { readShards } from "./shards";
+import { workerPoolAddress } from "../../lib/runners/portable/endpoint";
 import { FailOn, LengthFn } from "./dofns";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -182,6 +184,13 @@ describe("failures on the job service, and what fails before submission", () => 
     p.apply("Nums", beam.Create([1]));
     await assert.rejects(p.run(), /The portable runner needs the job service's address/);
     assert.throws(() => new beam.Pipeline({ runner: "portable", jobEndpoint: "localhost" }), /Pipeline option jobEndpoint must be "host:port"/);
+  });
+
+  test("the loopback worker pool listens on 127.0.0.1 for a job service here, on every interface for one elsewhere", () => {
+    assert.deepEqual(workerPoolAddress("127.0.0.1:8073"), { bind: "127.0.0.1", advertise: "127.0.0.1" });
+    assert.deepEqual(workerPoolAddress("localhost:8099"), { bind: "127.0.0.1", advertise: "127.0.0.1" });
+    assert.equal(workerPoolAddress("flink-jobserver.cluster:8099").bind, "0.0.0.0");
+    assert.equal(workerPoolAddress("flink-jobserver.cluster:8099").advertise, process.env.BEAMLAB_WORKER_HOST ?? os.hostname());
   });
 
   test("a pipeline that fails validation is refused before submission", async () => {

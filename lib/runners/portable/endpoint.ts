@@ -6,6 +6,7 @@
  * No Beam SDK imports: the options check loads this module for every pipeline.
  */
 import * as net from "node:net";
+import * as os from "node:os";
 import { error } from "../../errors";
 
 /** How long the reachability check waits for a TCP connection. */
@@ -24,6 +25,19 @@ export function parseEndpoint(v: string): { host: string; port: number } | null 
   const port = Number(m[2]);
   if (port < 1 || port > 65535) return null;
   return { host: m[1].replace(/^\[|\]$/g, ""), port };
+}
+
+/**
+ * Where the kernel's loopback worker pool listens and what address the job service is given
+ * for it: 127.0.0.1 for a job service on this machine; otherwise every interface and this
+ * machine's name (`BEAMLAB_WORKER_HOST` when the cluster knows it by another), since the
+ * runner's workers call it from elsewhere.
+ */
+export function workerPoolAddress(endpoint: string): { bind: string; advertise: string } {
+  const host = parseEndpoint(endpoint)?.host ?? "";
+  const local = host === "localhost" || host === "::1" || /^127\./.test(host);
+  if (local) return { bind: "127.0.0.1", advertise: "127.0.0.1" };
+  return { bind: "0.0.0.0", advertise: process.env.BEAMLAB_WORKER_HOST ?? os.hostname() };
 }
 
 /**

@@ -23,7 +23,7 @@ import { registerRunner, type Runner } from "../registry";
 import { PipelineResult } from "../result";
 import { startRun } from "../run-scope";
 import { installStepOperator } from "./bundle-operator";
-import { assertReachable } from "./endpoint";
+import { assertReachable, workerPoolAddress } from "./endpoint";
 import { LiveRun } from "./live-run";
 import { quietSdk } from "./quiet";
 import { sdk } from "./sdk";
@@ -62,7 +62,8 @@ export class PortableRunner implements Runner {
         for (const pc of e.outputs.values()) run.counts.set(pc.id, 0);
       }
       const proto = translate(plan, run);
-      pool = await s.startWorkerPool();
+      const where = workerPoolAddress(endpoint);
+      pool = await s.startWorkerPool(where.bind, where.advertise);
       for (const [id, env] of Object.entries(proto.components.environments)) proto.components.environments[id] = s.asExternalEnvironment(env, pool.address);
       const job = await s.submit(proto, endpoint, pipeline.name).catch((e: unknown) => {
         throw new PipelineError(`The job service at ${endpoint} refused the pipeline`, { cause: e, hint: "see the cause above; is it a Beam job service (Prism, or a Flink, Spark or Dataflow job server)?" });

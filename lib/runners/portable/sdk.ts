@@ -111,8 +111,8 @@ export interface Sdk {
   /** NonPromise: what a receiver returns when it finished synchronously. */
   nonPromise: unknown;
   registerParDoOperator(build: (transformId: string, transform: SdkWorkerTransform, context: SdkOperatorContext) => SdkOperator): void;
-  /** A loopback worker pool in this process; returns its address. */
-  startWorkerPool(): Promise<{ address: string; stop(): Promise<void> }>;
+  /** A loopback worker pool in this process, listening on `bind`, announced to the runner as `advertise`. */
+  startWorkerPool(bind: string, advertise: string): Promise<{ address: string; stop(): Promise<void> }>;
   asExternalEnvironment(env: unknown, address: string): { urn: string };
   submit(proto: SdkPipelineProto, jobEndpoint: string, jobName: string): Promise<SdkJob>;
   terminal: { DONE: number; FAILED: number; CANCELLED: number; all: number[] };
@@ -226,8 +226,8 @@ export function sdk(): Sdk {
     globalWindowCoder,
     nonPromise: operators.NonPromise,
     registerParDoOperator: (build) => operators.registerOperatorConstructor(parDo.urn, build),
-    startWorkerPool: () => {
-      // The SDK's ExternalWorkerPool, on 127.0.0.1 rather than every interface, and stoppable:
+    startWorkerPool: (bind, advertise) => {
+      // The SDK's ExternalWorkerPool, on the interface asked for rather than every one, and stoppable:
       // its own stop leaves the workers' control streams open (the process would not exit).
       const workers = new Map<string, SdkWorker>();
       const server = new grpc.Server();
@@ -246,10 +246,10 @@ export function sdk(): Sdk {
         },
       });
       return new Promise((resolve, reject) => {
-        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err: Error | null, port: number) => {
+        server.bindAsync(`${bind}:0`, grpc.ServerCredentials.createInsecure(), (err: Error | null, port: number) => {
           if (err) return reject(err);
           resolve({
-            address: `127.0.0.1:${port}`,
+            address: `${advertise}:${port}`,
             async stop() {
               for (const w of workers.values()) closeChannels(w), w.stop();
               workers.clear();
