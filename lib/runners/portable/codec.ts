@@ -6,7 +6,7 @@
  * (`keys.ts`), so that records compare by value as on the direct runner.
  */
 import * as v8 from "node:v8";
-import { PipelineError, stepFailure } from "../../errors";
+import { stepFailure } from "../../errors";
 import { encodeKey } from "../../keys";
 import { badPair } from "../operators/group";
 
@@ -36,9 +36,4 @@ export function keyedForShuffle(label: string, element: unknown): { key: string;
     });
   }
   return { key, value: encodeElement(element) };
-}
-
-/** Whether a thrown value is a beamlab error that already names its step. */
-export function isLabelled(e: unknown): e is PipelineError {
-  return e instanceof PipelineError && e.label !== null;
 }

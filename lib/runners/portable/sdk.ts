@@ -103,11 +103,12 @@ export interface Sdk {
   parDoUrn: string;
   parDoPayload(doFn: { urn: string; payload: Uint8Array }, sideInputs: Record<string, unknown>): Uint8Array;
   decodeParDoPayload(bytes: Uint8Array): { doFn?: { urn: string; payload: Uint8Array }; sideInputs: Record<string, unknown> };
+  /** A ParDo's side input as Beam's SideInput message: the iterable view, in the global window. */
   iterableSideInputSpec(): unknown;
-  /** Reads every element of a side input of a transform in the global window (the State API). */
+  /** The State API key that reads every element of a side input of a transform (global window). */
   sideInputKey(transformId: string, sideInputId: string): unknown;
+  /** The elements of a length-delimited stream of `coder`'s encodings (a side input's state). */
   readDelimited(bytes: Uint8Array, coder: SdkCoderInstance): unknown[];
-  globalWindowCoder: object;
   /** NonPromise: what a receiver returns when it finished synchronously. */
   nonPromise: unknown;
   registerParDoOperator(build: (transformId: string, transform: SdkWorkerTransform, context: SdkOperatorContext) => SdkOperator): void;
@@ -223,7 +224,6 @@ export function sdk(): Sdk {
       while (reader.pos < reader.len) out.push(coder.decode(reader, CoderContext.needsDelimiters));
       return out;
     },
-    globalWindowCoder,
     nonPromise: operators.NonPromise,
     registerParDoOperator: (build) => operators.registerOperatorConstructor(parDo.urn, build),
     startWorkerPool: (bind, advertise) => {
