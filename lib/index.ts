@@ -19,6 +19,8 @@ import * as teaching from "./teaching";
 import "./runners/direct";
 import "./runners/interactive";
 import "./runners/local/local-runner";
+import "./runners/portable/portable-runner";
+import * as portable from "./runners/portable";
 import { installKernelApi } from "./interactive/kernel-api";
 import { installCellHooks } from "./interactive/cells";
 
@@ -64,7 +66,7 @@ export type { SchemaRow, TableSchema } from "./io/schema";
  * beamlab sits elsewhere (a linked or nested install) fails with TS2742.
  */
 export type { ColumnTable } from "arquero";
-export { io, pvalue, combiners, warehouse, testing, grader, teaching };
+export { io, pvalue, combiners, warehouse, testing, grader, teaching, portable };
 
 installKernelApi();
 installCellHooks();

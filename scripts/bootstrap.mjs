@@ -3,7 +3,7 @@
 // step keeps a stamp under .bootstrap/ with a hash of its inputs and is skipped
 // ("ok (cached)") while that hash and the step's outputs are unchanged.
 //
-//   node scripts/bootstrap.mjs [--browser] [--verbose]
+//   node scripts/bootstrap.mjs [--browser] [--prism] [--verbose]
 //
 // Prints one line per step; --verbose adds what each step did and the output of the
 // commands it ran.
@@ -12,7 +12,8 @@
 // Python .venv from requirements.txt · tslab kernelspec in .venv · kernel-ext
 // (if present: built into dist/wheels/, the wheel `npm pack` ships, and installed) ·
 // JupyterLab settings overrides in .venv · college warehouse load (if
-// dist/datasets/load.js exists) · chromium (only with --browser).
+// dist/datasets/load.js exists) · chromium (only with --browser) · Beam's Prism
+// runner in .cache/go (only with --prism; the portable runner's tests build it too).
 //
 // In a course folder (one that installed beamlab: `beamlab start` / `beamlab test` run
 // this file from node_modules/beamlab) the first three steps are npm's and the package's
@@ -55,14 +56,15 @@ const packageDir = (name) => path.dirname(requireFromPkg.resolve(`${name}/packag
 const args = new Set(process.argv.slice(2));
 for (const a of args) {
   if (a === "-h" || a === "--help") {
-    console.log("usage: node scripts/bootstrap.mjs [--browser] [--verbose]\n" +
+    console.log("usage: node scripts/bootstrap.mjs [--browser] [--prism] [--verbose]\n" +
       "env: BEAMLAB_SKIP_VENV=1 (no Python steps), BEAMLAB_SKIP_BUILD=1 (no tsc), BEAMLAB_PYTHON");
     process.exit(0);
-  } else if (a !== "--browser" && a !== "--verbose") {
-    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser] [--verbose])`);
+  } else if (a !== "--browser" && a !== "--prism" && a !== "--verbose") {
+    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser] [--prism] [--verbose])`);
   }
 }
 const WANT_BROWSER = args.has("--browser");
+const WANT_PRISM = args.has("--prism");
 const VERBOSE = args.has("--verbose");
 const SKIP_VENV = truthy(process.env.BEAMLAB_SKIP_VENV);
 const SKIP_BUILD = truthy(process.env.BEAMLAB_SKIP_BUILD);
@@ -586,6 +588,21 @@ if (WANT_BROWSER) {
     line("chromium", `ok (${((Date.now() - started) / 1000).toFixed(1)}s)`);
     detail(`installed Debian's chromium (${chromium})`);
   }
+}
+
+// -------------------------------------------------------------- i. Prism
+
+if (WANT_PRISM) {
+  // The portable runner's own build (lib/runners/portable/prism.ts): one definition of how.
+  const prism = path.join(ROOT, "dist", "lib", "runners", "portable", "prism.js");
+  step("prism", "prism (Beam job service)", {
+    inputs: () => hash(fs.existsSync(prism) ? fs.readFileSync(prism, "utf8") : "none"),
+    outputs: [".cache/go/bin/prism"],
+    run() {
+      sh(process.execPath, ["-e", `require(${JSON.stringify(prism)}).installPrism((l) => console.log(l))`]);
+      return { message: ".cache/go/bin/prism" };
+    },
+  });
 }
 
 console.log(`[bootstrap] done in ${((Date.now() - t0) / 1000).toFixed(1)}s${ranSomething ? "" : " (all cached)"}`);

@@ -6,6 +6,7 @@
 import { error, truncate } from "../errors";
 import type { PipelineOptions } from "./pipeline";
 import { lineageProblem } from "../teaching/lineage-options";
+import { jobEndpointProblem } from "../runners/portable/endpoint";
 
 /** Elements per bundle when the options do not say. */
 export const DEFAULT_BUNDLE_SIZE = 1024;
@@ -23,7 +24,7 @@ const CHECKS: { readonly [K in keyof Required<PipelineOptions>]: OptionCheck } =
       typeof v === "string"
         ? v.trim() === "" ? "is empty" : null
         : isRunnerObject(v) ? null : `must be a runner name or a runner object with a run(pipeline) method, got ${describe(v)}`,
-    example: 'runner: "direct" (or "interactive", or "local")',
+    example: 'runner: "direct" (or "interactive", "local", "portable")',
   },
   warehouse: {
     problem: (v) => (typeof v !== "string" ? `must be the path of a warehouse file, got ${describe(v)}` : v.trim() === "" ? "is empty" : null),
@@ -40,6 +41,10 @@ const CHECKS: { readonly [K in keyof Required<PipelineOptions>]: OptionCheck } =
   workers: {
     problem: (v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= 1 && v <= 256 ? null : `must be a whole number from 1 to 256, got ${describe(v)}`),
     example: 'runner: "local", workers: 2',
+  },
+  jobEndpoint: {
+    problem: (v) => jobEndpointProblem(v),
+    example: 'runner: "portable", jobEndpoint: "localhost:8073"',
   },
   lineage: {
     problem: (v) => lineageProblem(v),

@@ -15,7 +15,7 @@ import type { PortablePipeline } from "./portable";
 
 /** Options of a pipeline. */
 export interface PipelineOptions {
-  /** "direct" (default in scripts), "interactive" (default in notebooks), "local" (worker threads), or a runner object. */
+  /** "direct" (default in scripts), "interactive" (default in notebooks), "local" (worker threads), "portable" (a Beam job service), or a runner object. */
   runner?: RunnerChoice;
   /** Path of the warehouse (DuckDB file) used by ReadFromSQL / WriteToTable; see `beam.warehouse.open`. */
   warehouse?: string;
@@ -35,6 +35,11 @@ export interface PipelineOptions {
    * default the machine's available parallelism. Other runners ignore it.
    */
   workers?: number;
+  /**
+   * The Beam job service of the portable runner (`runner: "portable"`), as `host:port`
+   * (Prism, or a Flink, Spark or Dataflow job server). Other runners ignore it.
+   */
+  jobEndpoint?: string;
 }
 
 /** A change to the graph, for caches and views that follow it. */

@@ -165,7 +165,8 @@ export function onRunStart(listener: (scope: RunScope, pipelineName: string) => 
   };
 }
 
-function report(level: LogLevel, args: unknown[]): boolean {
+/** @internal Sends a console call to the step whose code is running; false outside a DoFn (then it is printed). */
+export function report(level: LogLevel, args: unknown[]): boolean {
   if (!current) return false;
   current.scope.logs.add({ time: Date.now(), level, step: current.step, worker: current.scope.worker, text: format(...args) });
   return true;

@@ -10,34 +10,10 @@ import * as beam from "../../lib";
 import { loadCollege } from "../../datasets/load";
 import { classPipeline, helloWorld, studentPipeline, teacherPipeline } from "../course/pipelines";
 import { tmpDir } from "./helpers";
+import { readShards } from "./shards";
+import { FailOn, LengthFn } from "./dofns";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
-
-/** Every line of every file starting with `prefix` (all shards), parsed, in a canonical order; fails on a leftover temporary file. */
-function readShards(prefix: string): string[] {
-  const dir = path.dirname(prefix);
-  const names = fs.readdirSync(dir);
-  assert.deepEqual(names.filter((n) => n.endsWith(".tmp")), [], "no temporary file is left");
-  const lines: string[] = [];
-  for (const n of names.filter((n) => n.startsWith(path.basename(prefix)))) {
-    const text = fs.readFileSync(path.join(dir, n), "utf8");
-    for (const l of text.split("\n")) if (l !== "") lines.push(canonical(l));
-  }
-  return lines.sort();
-}
-
-/** A line with the arrays in it sorted: groups may list their values in another order. */
-function canonical(line: string): string {
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    return line;
-  }
-  const walk = (x: unknown): unknown =>
-    Array.isArray(x) ? x.map(walk).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) : x && typeof x === "object" ? Object.fromEntries(Object.entries(x).sort().map(([k, y]) => [k, walk(y)])) : x;
-  return JSON.stringify(walk(v));
-}
 
 /** Builds the same pipeline on the direct and the local runner, writes `outputs` as text, and compares them. */
 async function sameOnBoth(name: string, build: (p: beam.Pipeline, dir: string) => Record<string, beam.PCollection<any>>, options: beam.PipelineOptions = {}): Promise<Record<string, string[]>> {
@@ -126,30 +102,6 @@ describe("local = direct on engine pipelines", () => {
     assert.equal(r.rows.length, 40_000);
   });
 });
-
-/** The length of a line times a factor given to the constructor (a field, copied to the workers). */
-export class LengthFn extends beam.DoFn<string, number> {
-  constructor(readonly factor: number) {
-    super();
-  }
-  process(line: string): number[] {
-    return [line.length * this.factor];
-  }
-}
-
-/** Fails on one element, after logging about it. */
-export class FailOn extends beam.DoFn<number, number> {
-  constructor(readonly bad: number) {
-    super();
-  }
-  process(n: number): number[] {
-    if (n === this.bad) {
-      console.log("about to fail on", n);
-      throw new Error(`cannot handle ${n}`);
-    }
-    return [n];
-  }
-}
 
 describe("failures, shards, logs and metrics", () => {
   test("a worker that throws: the run fails with the label and element, every worker stops, nothing is written", async () => {

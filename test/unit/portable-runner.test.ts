@@ -1,0 +1,215 @@
+// The portable runner on a real Beam job service: Beam's Prism runner, started on
+// 127.0.0.1 by the test (built into .cache/go on first use) and stopped after it. The
+// course's pipelines and the engine's test pipelines give the same multisets as the direct
+// runner; a DoFn that throws fails the job with its label and element and writes nothing;
+// what cannot work fails before anything is submitted.
+import test, { after, before, describe } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as beam from "../../lib";
+import { loadCollege } from "../../datasets/load";
+import { classPipeline, helloWorld, studentPipeline, teacherPipeline } from "../course/pipelines";
+import { tmpDir } from "./helpers";
+import { readShards } from "./shards";
+import { workerPoolAddress } from "../../lib/runners/portable/endpoint";
+import { FailOn, LengthFn } from "./dofns";
+
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+
+let prism: beam.portable.PrismServer;
+const timings: string[] = [];
+
+before(async () => {
+  const t0 = Date.now();
+  beam.portable.installPrism();
+  const t1 = Date.now();
+  prism = await beam.portable.startPrism();
+  timings.push(`prism build ${((t1 - t0) / 1000).toFixed(1)}s (0 when cached), start ${((Date.now() - t1) / 1000).toFixed(1)}s`);
+});
+
+after(async () => {
+  await prism?.stop();
+  assert.throws(() => process.kill(prism.pid, 0), "Prism has exited");
+  console.log(`# portable: ${timings.join("; ")}`);
+});
+
+/** Builds the same pipeline on the direct runner and on Prism, writes `outputs` as text, and compares them. */
+async function sameOnBoth(name: string, build: (p: beam.Pipeline, dir: string) => Record<string, beam.PCollection<any>>): Promise<Record<string, string[]>> {
+  const results: Record<string, string[]>[] = [];
+  const metrics: Record<string, beam.StepMetrics>[] = [];
+  for (const runner of ["direct", "portable"] as const) {
+    const dir = tmpDir(`beamlab-portable-${name}-${runner}-`);
+    const p = new beam.Pipeline(runner === "portable" ? { runner, jobEndpoint: prism.endpoint, name } : { runner, name });
+    const outs = build(p, dir);
+    for (const [k, pc] of Object.entries(outs)) pc.apply(`Write ${k}`, beam.io.WriteToText(path.join(dir, `out-${k}`)));
+    const t0 = Date.now();
+    const r = await p.run();
+    if (runner === "portable") timings.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    assert.equal(r.state, "DONE");
+    metrics.push(r.metrics());
+    results.push(Object.fromEntries(Object.keys(outs).map((k) => [k, readShards(path.join(dir, `out-${k}`))])));
+  }
+  assert.deepEqual(results[1], results[0], `${name}: portable = direct`);
+  for (const [label, m] of Object.entries(metrics[0])) {
+    assert.equal(metrics[1][label]?.elementsOut, m.elementsOut, `${name}: ${label} sends as many elements on Prism`);
+  }
+  return results[0];
+}
+
+describe("portable (Prism) = direct on the course pipelines", () => {
+  let wh = "";
+  before(async () => {
+    wh = path.join(tmpDir("beamlab-portable-wh-"), "warehouse.duckdb");
+    await loadCollege(wh, path.join(ROOT, "datasets", "college"));
+  });
+
+  test("hello world: multiply, split, group, count", async () => {
+    const r = await sameOnBoth("hello", (p) => {
+      const h = helloWorld(p);
+      return { multiplied: h.multiplied, words: h.words, grouped: h.grouped, counts: h.counts };
+    });
+    assert.equal(r.counts.length, 9);
+  });
+
+  for (const [name, run] of [
+    ["teacher", (p: beam.Pipeline, dir: string) => ({ teachers: teacherPipeline(p, { textPrefix: path.join(dir, "teacher"), warehouse: wh }).teachers })],
+    ["student", (p: beam.Pipeline, dir: string) => ({ students: studentPipeline(p, { textPrefix: path.join(dir, "student"), warehouse: wh }).students })],
+    ["class", (p: beam.Pipeline, dir: string) => {
+      const c = classPipeline(p, { takesTextPrefix: path.join(dir, "takes"), classTextPrefix: path.join(dir, "class"), warehouse: wh });
+      return { takes: c.takes, classes: c.classes };
+    }],
+  ] as const) {
+    test(`${name} pipeline (SQL in, text and table out)`, async () => {
+      const r = await sameOnBoth(name, run);
+      assert.ok(Object.values(r).every((lines) => lines.length > 0));
+    });
+  }
+});
+
+describe("portable (Prism) = direct on engine pipelines", () => {
+  test("combines, CombineGlobally on empty input, Distinct, Top, Mean, CoGroupByKey, Partition, Flatten, side inputs", async () => {
+    await sameOnBoth("engine", (p) => {
+      const nums = p.apply("Nums", beam.Create(Array.from({ length: 500 }, (_, i) => i)));
+      const pairs = nums.apply("Pairs", beam.Map((n: number): [string, number] => [`k${n % 7}`, n]));
+      const sum = pairs.apply("Sum", beam.CombinePerKey((xs: number[]) => xs.reduce((a, b) => a + b, 0)));
+      const count = pairs.apply("CountPerKey", beam.combiners.Count.PerKey());
+      const mean = pairs.apply("Mean", beam.combiners.Mean.PerKey());
+      const top = nums.apply("Top", beam.combiners.Top.Of(3));
+      const empty = p.apply("Empty", beam.Create<number>([])).apply("Total", beam.combiners.Count.Globally());
+      const distinct = pairs.apply("Keys", beam.Keys()).apply("Distinct", beam.Distinct());
+      const other = p.apply("Other", beam.Create([["k1", "one"], ["k2", "two"], ["k9", "nine"]] as [string, string][]));
+      const joined = beam.CoGroupByKey.of({ pairs, other });
+      const [even, odd] = nums.apply("Parity", beam.Partition((n: number) => n % 2, 2));
+      const both = beam.Flatten.of([even, odd]).apply("Double", beam.Map((n: number) => n * 2));
+      const max = nums.apply("Max", beam.CombineGlobally((xs: number[]) => Math.max(...xs)));
+      const scaled = nums.apply("Scale", beam.Map((n: number, m: number) => n / m, beam.pvalue.AsSingleton(max)));
+      const named = pairs.apply("Name", beam.Map(([k, n]: [string, number], names: Map<string, string>) => `${names.get(k) ?? "?"}:${n}`, beam.pvalue.AsDict(other)));
+      // Keys that are records compare by value, whatever the order of their fields.
+      const records = p.apply("Records", beam.Create([[{ a: 1, b: 2 }, "x"], [{ b: 2, a: 1 }, "y"], [{ a: 2, b: 1 }, "z"]] as [{ a: number; b: number }, string][]));
+      const byRecord = records.apply("Group records", beam.GroupByKey());
+      return { sum, count, mean, top, empty, distinct, joined, both, scaled, named, byRecord };
+    });
+  });
+
+  test("text in (a file of 20,000 lines) and a DoFn class with a constructor argument", async () => {
+    const dir = tmpDir("beamlab-portable-text-");
+    const file = path.join(dir, "lines.txt");
+    fs.writeFileSync(file, Array.from({ length: 20_000 }, (_, i) => `line ${i} ${"x".repeat(i % 40)}`).join("\n") + "\n");
+    const r = await sameOnBoth("text", (p) => {
+      const lines = p.apply("Read", beam.io.ReadFromText(file));
+      return { lengths: lines.apply("Length", beam.ParDo(new LengthFn(2))) };
+    });
+    assert.equal(r.lengths.length, 20_000);
+  });
+
+  test("CSV in, with quoted newlines", async () => {
+    const dir = tmpDir("beamlab-portable-csv-");
+    const file = path.join(dir, "rows.csv");
+    const rows = Array.from({ length: 5_000 }, (_, i) => (i % 97 === 0 ? `${i},"two\nlines, ${"y".repeat(i % 30)}"` : `${i},plain ${"z".repeat(i % 30)}`));
+    fs.writeFileSync(file, `id,text\n${rows.join("\n")}\n`);
+    const r = await sameOnBoth("csv", (p) => ({ rows: p.apply("Read", beam.io.ReadFromCsv(file, { schema: "id:INTEGER,text:STRING" })) }));
+    assert.equal(r.rows.length, 5_000);
+  });
+
+  test("logs and metrics of the DoFns come back to the kernel's result", async () => {
+    const p = new beam.Pipeline({ runner: "portable", jobEndpoint: prism.endpoint });
+    p.apply("Nums", beam.Create(Array.from({ length: 40 }, (_, i) => i))).apply(
+      "Look",
+      beam.Map((n: number) => {
+        if (n % 10 === 0) console.warn("tens", n);
+        beam.metrics.counter("seen").inc();
+        return n;
+      }),
+    );
+    const r = await p.run();
+    assert.deepEqual(r.logs().lines.map((l) => [l.step, l.text]).sort(), [["Look", "tens 0"], ["Look", "tens 10"], ["Look", "tens 20"], ["Look", "tens 30"]]);
+    assert.equal(r.metrics()["Look"].counters?.seen, 40);
+    assert.equal(r.metrics()["Look"].elementsIn, 40);
+  });
+});
+
+describe("failures on the job service, and what fails before submission", () => {
+  test("a DoFn that throws: the job fails with the label and the element, nothing is written", async () => {
+    const dir = tmpDir("beamlab-portable-fail-");
+    const p = new beam.Pipeline({ runner: "portable", jobEndpoint: prism.endpoint });
+    const nums = p.apply("Nums", beam.Create(Array.from({ length: 2_000 }, (_, i) => i)));
+    nums.apply("Fail", beam.ParDo(new FailOn(3))).apply("Write", beam.io.WriteToText(path.join(dir, "out")));
+    nums.apply("Fine", beam.Map((n: number) => n + 1)).apply("Write fine", beam.io.WriteToText(path.join(dir, "fine")));
+    const err = await p.run().then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof beam.PipelineError, String(err));
+    assert.equal(err.label, "Fail");
+    assert.equal(err.element, "3");
+    assert.match(err.message, /cannot handle 3/);
+    assert.equal((err as beam.PipelineError & { result?: beam.PipelineResult }).result?.state, "FAILED");
+    assert.deepEqual(fs.readdirSync(dir), [], "no sink was written, not even the one whose steps succeeded");
+  });
+
+  test("no job service at the endpoint: a clear error before anything is translated", async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, "127.0.0.1", () => {
+        const port = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const p = new beam.Pipeline({ runner: "portable", jobEndpoint: `127.0.0.1:${closed}` });
+    p.apply("Nums", beam.Create([1]));
+    await assert.rejects(p.run(), (e: unknown) => e instanceof beam.PipelineError && /No Beam job service answers at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/.test(e.message) && /startPrism/.test(e.hint ?? ""));
+  });
+
+  test("the job endpoint is required and must be host:port", async () => {
+    const p = new beam.Pipeline({ runner: "portable" });
+    p.apply("Nums", beam.Create([1]));
+    await assert.rejects(p.run(), /The portable runner needs the job service's address/);
+    assert.throws(() => new beam.Pipeline({ runner: "portable", jobEndpoint: "localhost" }), /Pipeline option jobEndpoint must be "host:port"/);
+  });
+
+  test("the loopback worker pool listens on 127.0.0.1 for a job service here, on every interface for one elsewhere", () => {
+    assert.deepEqual(workerPoolAddress("127.0.0.1:8073"), { bind: "127.0.0.1", advertise: "127.0.0.1" });
+    assert.deepEqual(workerPoolAddress("localhost:8099"), { bind: "127.0.0.1", advertise: "127.0.0.1" });
+    assert.equal(workerPoolAddress("flink-jobserver.cluster:8099").bind, "0.0.0.0");
+    assert.equal(workerPoolAddress("flink-jobserver.cluster:8099").advertise, process.env.BEAMLAB_WORKER_HOST ?? os.hostname());
+  });
+
+  test("a pipeline that fails validation is refused before submission", async () => {
+    const p = new beam.Pipeline({ runner: "portable", jobEndpoint: prism.endpoint });
+    const nums = p.apply("Nums", beam.Create([1, 2])) as unknown as beam.PCollection<[number, number]>;
+    nums.apply("Group", beam.GroupByKey());
+    const err = await p.run().then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof beam.PipelineError, String(err));
+    assert.equal(err.label, "Group");
+  });
+
+  test("an element that is not a pair, found on the job service, names the GroupByKey and the element", async () => {
+    const p = new beam.Pipeline({ runner: "portable", jobEndpoint: prism.endpoint });
+    const odd = p.apply("Nums", beam.Create([1, 2, 3])).apply("Pairs", beam.Map((n: number) => (n === 2 ? "two" : [n, n]) as unknown as [number, number]));
+    odd.apply("Group", beam.GroupByKey());
+    const err = await p.run().then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof beam.PipelineError, String(err));
+    assert.equal(err.label, "Group");
+    assert.equal(err.element, '"two"');
+    assert.match(err.message, /GroupByKey needs \[key, value\] pairs/);
+  });
+});
