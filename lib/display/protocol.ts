@@ -179,6 +179,8 @@ export interface ProgressPayload {
   state: "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
   elapsedMillis: number;
   steps: StepProgress[];
+  /** False when the runner keeps nothing a failed run finished (every runner but the interactive one). */
+  keepsCache?: boolean;
 }
 
 /** What became of a stage of a job. */

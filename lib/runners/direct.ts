@@ -72,7 +72,7 @@ export class DirectRunner implements Runner {
   readonly name = "direct";
   async run(pipeline: Pipeline): Promise<PipelineResult> {
     if (!inKernel()) return (await runPlan(pipeline, null)).result;
-    const view = new InProcessJob(pipeline, this.name);
+    const view = new InProcessJob(pipeline, this.name, { keepsCache: false });
     let partial: PartialOutcome | null = null;
     try {
       const { result } = await runPlan(pipeline, null, { scope: view.scope, onPlan: (f) => view.plan(f), onProgress: (s) => view.update(s), onIncomplete: (p) => (partial = p) });

@@ -127,7 +127,8 @@ export class Job {
     const elapsed = this.endedAfter ?? performance.now() - this.started;
     const progress = progressPayload(this.pipeline, { ...this.progress, elapsedMillis: elapsed }, this.state, { ...this.facts, failed: this.failed });
     const logs = this.scope.logs;
-    const shown = logs.lines.slice(-JOB_LOG_LINES).reverse();
+    // Workers send their lines in batches: newest first means by time, not by arrival.
+    const shown = logs.lines.slice(-JOB_LOG_LINES).reverse().sort((a, b) => b.time - a.time);
     return {
       version: PROTOCOL_VERSION,
       runner: this.runner,

@@ -80,5 +80,6 @@ test("in a real tslab kernel: local, direct and interactive runs show a job view
   assert.equal(failed.progress.state, "FAILED");
   assert.ok(failed.stages.some((s) => s.status === "failed"), JSON.stringify(failed.stages));
   assert.ok(failed.logs.lines.some((l) => l.level === "error" && /about to fail on 3/.test(l.text)), "the failing element's line is in the view");
-  assert.match(textOf(outputs[4]), /failed: .*boom/);
+  assert.match(textOf(outputs[4]), /failed: Boom\.process\(\) failed in transform "Boom"/);
+  assert.match(textOf(outputs[4]), /failing job: failed after [\d.]+ s; 1 step finished\n/, "no cache is claimed on the local runner");
 });

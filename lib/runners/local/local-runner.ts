@@ -202,7 +202,7 @@ export class LocalRunner implements Runner {
     const stages = planStages(plan, placeOf);
     // In a notebook the job view shows the logs; elsewhere they print as they come.
     const scope = startRun(pipeline.name, null, !inKernel());
-    const job = inKernel() ? new Job(pipeline, this.name, scope, stages.map((s) => ({ index: s.index, kind: s.kind, steps: s.nodes.map((e) => e.node.fullLabel) }))) : null;
+    const job = inKernel() ? new Job(pipeline, this.name, scope, stages.map((s) => ({ index: s.index, kind: s.kind, steps: s.nodes.map((e) => e.node.fullLabel) })), { keepsCache: false }) : null;
     if (job) new JobDisplay(job);
     const started = performance.now();
     let crash: unknown = null;
