@@ -11,6 +11,7 @@ export const STAGE_STATUS_TEXT: Record<StageStatus, string> = {
   running: "running…",
   done: "done",
   failed: "failed",
+  cancelled: "cancelled",
 };
 
 /** A log filter: each field absent (or null) matches every line. */

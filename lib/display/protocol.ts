@@ -183,8 +183,8 @@ export interface ProgressPayload {
   keepsCache?: boolean;
 }
 
-/** What became of a stage of a job. */
-export type StageStatus = "pending" | "running" | "done" | "failed";
+/** What became of a stage of a job ("cancelled": running when the run was interrupted). */
+export type StageStatus = "pending" | "running" | "done" | "failed" | "cancelled";
 
 /** One stage of a job, in run order, as any runner reports it. */
 export interface JobStage {

@@ -90,7 +90,7 @@ export class Job {
     this.changed();
   }
 
-  /** Ends the job: a stage still running when a run fails is the failed one. */
+  /** Ends the job: a stage still running when a run fails is the failed one (cancelled, when it was interrupted). */
   finish(state: Exclude<PipelineState, "RUNNING">, failedStep: string | null = null): void {
     if (this.endedAfter !== null) return;
     this.state = state;
@@ -99,7 +99,7 @@ export class Job {
     const now = performance.now();
     for (const s of this.stages) {
       if (s.status !== "running") continue;
-      s.status = state === "DONE" ? "done" : "failed";
+      s.status = state === "DONE" ? "done" : state === "CANCELLED" ? "cancelled" : "failed";
       if (this.startedAt.has(s.index) && s.wallMillis === 0) s.wallMillis = now - this.startedAt.get(s.index)!;
     }
     this.unfollow();

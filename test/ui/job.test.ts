@@ -93,7 +93,15 @@ test("the job view updates in place while the run goes on, and stays as the summ
   });
   void inApp(page, `const nb = app.shell.currentWidget.content; nb.activeCellIndex = 1; return await app.commands.execute("notebook:run-cell");`);
   await jobOf(1).waitFor({ state: "visible", timeout: 60000 });
+  // A filter chosen while the run goes on holds through the updates that follow.
+  await jobOf(1).locator(".bl-Job-log").first().waitFor({ state: "attached", timeout: 60000 });
+  await jobOf(1).locator('.bl-Job-select[data-filter="level"]').selectOption("warn");
+  const stateWhenFiltered = await jobOf(1).getAttribute("data-state");
   await page.waitForFunction(() => (globalThis as any).document.querySelectorAll(".jp-Cell")[1]?.querySelector(".bl-Job")?.dataset.state === "done", undefined, { timeout: 120000, polling: 100 });
+  assert.equal(stateWhenFiltered, "running", "the filter was chosen during the run");
+  assert.equal(await jobOf(1).locator('.bl-Job-select[data-filter="level"]').inputValue(), "warn");
+  assert.deepEqual(new Set(await jobOf(1).locator(".bl-Job-logLevel").allTextContents()), new Set(["warn"]), "the filter survived the updates");
+  await jobOf(1).locator('.bl-Job-select[data-filter="level"]').selectOption("");
   await waitKernelIdle(page, 60000);
   const samples = await page.evaluate(() => {
     const w = globalThis as any;

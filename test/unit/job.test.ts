@@ -71,6 +71,14 @@ describe("Job", () => {
     assert.equal(changes, before, "nothing is told after the end");
   });
 
+  test("an interrupted run leaves its running stage cancelled, not failed", () => {
+    const job = new Job(pipeline(), "interactive", startRun("class", null, false), [{ index: 0, kind: "read", steps: ["Rows"] }, { index: 1, kind: "pardo", steps: ["Double"] }]);
+    job.stage(0, "running");
+    job.finish("CANCELLED");
+    assert.deepEqual(job.snapshot().stages.map((s) => s.status), ["cancelled", "pending"]);
+    assert.equal(job.snapshot().progress.state, "CANCELLED");
+  });
+
   test("a runner's own figures (a Spark stage id) are kept as extra fields, plain values only", () => {
     const job = new Job(pipeline(), "spark", startRun("class", null, false), [{ index: 0, kind: "workers", steps: ["Rows", "Double"], sparkStageId: 7 } as never]);
     const figures = { index: 0, kind: "workers" as const, steps: ["Rows", "Double"], elementsIn: 3, wallMillis: 12, sparkAttempt: 1, executor: "exec-1", nested: { no: 1 } };

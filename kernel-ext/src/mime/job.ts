@@ -15,7 +15,7 @@ import { formatCount } from "../model/table-model";
 import { progressHead, progressTable } from "./progress";
 
 /** A glyph that repeats the status word, never replaces it. */
-const STAGE_GLYPH: Record<StageStatus, string> = { pending: "·", running: "…", done: "✓", failed: "✕" };
+const STAGE_GLYPH: Record<StageStatus, string> = { pending: "·", running: "…", done: "✓", failed: "✕", cancelled: "■" };
 
 type FilterKey = keyof LogFilter;
 
@@ -41,7 +41,11 @@ export class JobView extends Widget implements IRenderMime.IRenderer {
     this.last = p;
     this.node.dataset.state = p.progress.state.toLowerCase();
     const title = h("div", "bl-Job-title", `Job on the ${p.runner} runner · ${stageTally(p)}`);
-    this.node.append(title, progressHead(p.progress), this.stages(p.stages), this.section("Steps", progressTable(p.progress)));
+    // The steps are the progress view itself, so what reads a run summary reads this one too.
+    const progress = h("div", "bl-Progress");
+    progress.dataset.state = p.progress.state.toLowerCase();
+    progress.append(progressHead(p.progress), this.section("Steps", progressTable(p.progress)));
+    this.node.append(title, progress, this.section("Stages", this.stages(p.stages)));
     if (p.workers.length) this.node.append(this.section("Workers", this.workers(p)));
     if (p.metrics.length) this.node.append(this.section("Metrics", this.metrics(p)));
     this.node.append(this.section("Options", this.options(p)), this.logs(p));
