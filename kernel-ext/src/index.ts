@@ -21,6 +21,7 @@ import { lineageRendererFactory } from "./mime/lineage";
 import { pairsRendererFactory } from "./mime/pairs";
 import { playerRendererFactory } from "./mime/player";
 import { progressRendererFactory } from "./mime/progress";
+import { jobRendererFactory } from "./mime/job";
 import { createTableView, tableRendererFactory } from "./mime/table";
 import { KernelModel, type SessionLike } from "./model/kernel-model";
 import { InspectorPanel } from "./panel/panel";
@@ -143,6 +144,8 @@ function activate(
   try {
     rendermime.addFactory(tableRendererFactory(ctx), RANK);
     rendermime.addFactory(graphRendererFactory(ctx), RANK);
+    // A run's bundle carries the progress payload too: the job view is preferred where it is known.
+    rendermime.addFactory(jobRendererFactory, RANK - 1);
     rendermime.addFactory(progressRendererFactory, RANK);
     rendermime.addFactory(explainRendererFactory(ctx), RANK);
     rendermime.addFactory(playerRendererFactory(ctx, () => (editors ? (options) => editors.factoryService.newInlineEditor(options) : null)), RANK);
@@ -214,7 +217,7 @@ function seedFromSavedOutputs(panel: NotebookPanel, model: KernelModel): void {
 
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: "beamlab: PCollection tables, pipeline graphs, progress, step-through players, before/after pairs, lineage and the Pipeline Inspector.",
+  description: "beamlab: PCollection tables, pipeline graphs, progress, job views, step-through players, before/after pairs, lineage and the Pipeline Inspector.",
   autoStart: true,
   requires: [IRenderMimeRegistry],
   optional: [INotebookTracker, ILabShell, ICommandPalette, IEditorServices],

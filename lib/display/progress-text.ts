@@ -38,7 +38,7 @@ export function progressHeadline(payload: ProgressPayload): string {
     if (n("cached")) parts.push(`${n("cached")} from the cache`);
     return `${payload.pipeline.name}: done in ${seconds}; ${parts.join(", ")}`;
   }
-  parts.push(`${steps(n("done"))} finished${n("done") ? " (kept in the cache)" : ""}`);
+  parts.push(`${steps(n("done"))} finished${n("done") && payload.keepsCache !== false ? " (kept in the cache)" : ""}`);
   if (n("cached")) parts.push(`${n("cached")} from the cache`);
   if (n("failed")) parts.push(`${n("failed")} failed`);
   if (n("cancelled")) parts.push(`${n("cancelled")} ${statusText("cancelled", payload.state)}`);

@@ -19,6 +19,8 @@ export interface ProgressFacts {
   wholeRun?: boolean;
   /** Full label of the transform whose error ended the run. */
   failed?: string | null;
+  /** False for a runner without a cache: a failed run's finished steps are not kept. */
+  keepsCache?: boolean;
 }
 
 function rootOf(n: TransformNode): TransformNode {
@@ -61,7 +63,7 @@ export function progressPayload(p: Pipeline, snap: ProgressSnapshot, state: Prog
       steps.push({ label: r.fullLabel, elementsIn, elementsOut, millis: 0, done: true, status: "cached" });
     }
   }
-  return { version: PROTOCOL_VERSION, pipeline: { id: p.id, name: facts.name ?? p.name }, state, elapsedMillis: Math.round(snap.elapsedMillis), steps };
+  return { version: PROTOCOL_VERSION, pipeline: { id: p.id, name: facts.name ?? p.name }, state, elapsedMillis: Math.round(snap.elapsedMillis), steps, ...(facts.keepsCache === false ? { keepsCache: false } : {}) };
 }
 
 function timeText(s: StepProgress, status: StepStatus): string {

@@ -24,6 +24,9 @@ export const CHART_MIME = "application/vnd.beamlab.chart.v1+json";
 /** `beam.explain(p)`: the pipeline as written, as submitted, validated and fused into stages. */
 export const EXPLAIN_MIME = "application/vnd.beamlab.explain.v1+json";
 
+/** A run's live job view: stages, steps, workers, options, user metrics and logs. */
+export const JOB_MIME = "application/vnd.beamlab.job.v1+json";
+
 export const PROTOCOL_VERSION = 1;
 
 
@@ -176,6 +179,63 @@ export interface ProgressPayload {
   state: "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
   elapsedMillis: number;
   steps: StepProgress[];
+  /** False when the runner keeps nothing a failed run finished (every runner but the interactive one). */
+  keepsCache?: boolean;
+}
+
+/** What became of a stage of a job ("cancelled": running when the run was interrupted). */
+export type StageStatus = "pending" | "running" | "done" | "failed" | "cancelled";
+
+/** One stage of a job, in run order, as any runner reports it. */
+export interface JobStage {
+  index: number;
+  /** What the stage does (`workers`, `shuffle`, `coordinator` on the local runner; a fused stage's root role on the direct runner). */
+  kind: string;
+  status: StageStatus;
+  /** Full labels of the steps it runs. */
+  steps: string[];
+  elementsIn: number;
+  wallMillis: number;
+  /** Figures a runner adds beyond these (a Spark stage id), shown as they are. */
+  extra?: Record<string, string | number | boolean>;
+}
+
+/** One worker of a job. */
+export interface JobWorker {
+  worker: number;
+  elementsOut: number;
+  busyMillis: number;
+  extra?: Record<string, string | number | boolean>;
+}
+
+/** A user counter or distribution of one step (`beam.metrics`). */
+export type JobMetric =
+  | { kind: "counter"; step: string; name: string; value: number }
+  | { kind: "distribution"; step: string; name: string; count: number; sum: number; min: number; max: number; mean: number };
+
+/** One DoFn log line, as `result.logs()` holds it. */
+export interface JobLogLine {
+  time: number;
+  level: "log" | "info" | "warn" | "error";
+  step: string;
+  worker: number | null;
+  text: string;
+}
+
+/** Payload of {@link JOB_MIME}: a runner-independent snapshot of a job. */
+export interface JobPayload {
+  version: typeof PROTOCOL_VERSION;
+  /** The runner's name (`direct`, `interactive`, `local`, ...). */
+  runner: string;
+  /** The per-step table, headline and state, as the progress display has them. */
+  progress: ProgressPayload;
+  stages: JobStage[];
+  workers: JobWorker[];
+  /** The pipeline's options, as text. */
+  options: [string, string][];
+  metrics: JobMetric[];
+  /** The newest log lines, newest first; `dropped` older ones are not in the view; `total` were logged. */
+  logs: { lines: JobLogLine[]; dropped: number; total: number };
 }
 
 /** What the inspector lists for one PCollection. */

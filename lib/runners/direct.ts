@@ -8,7 +8,9 @@ import { publishAll } from "../io/commit";
 import type { StagedOutput } from "../io/source-sink";
 import type { Pipeline } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
-import { execute, type ExecutionOptions, type ExecutionOutcome } from "./executor";
+import { inKernel } from "../display/emit";
+import { execute, type ExecutionOptions, type ExecutionOutcome, type PartialOutcome } from "./executor";
+import { InProcessJob } from "./in-process-job";
 import { stepMetrics } from "./metrics";
 import { hasOperator } from "./operator";
 import { executableNodes, planFor, type ExecNode } from "./plan";
@@ -22,10 +24,11 @@ import { PipelineResult } from "./result";
 export async function runPlan(
   pipeline: Pipeline,
   targets: PCollection<unknown>[] | null,
-  opts: Omit<ExecutionOptions, "options"> = {},
+  opts: Omit<ExecutionOptions, "options"> & { onPlan?: (fused: ExecutionPlan) => void } = {},
 ): Promise<{ outcome: ExecutionOutcome; result: PipelineResult }> {
   for (const t of targets ?? []) t.assertPresent();
   const { plan, fused } = directPlan(pipeline, targets, opts);
+  opts.onPlan?.(fused);
   let outcome: ExecutionOutcome;
   let unpublished: ExecutionOutcome["writers"] = [];
   try {
@@ -64,11 +67,21 @@ export function directPlan(
   return { plan, fused: fuse(plan, available) };
 }
 
-/** The default runner in scripts and tests. */
+/** The default runner in scripts and tests; in a notebook, a run shows its live job view. */
 export class DirectRunner implements Runner {
   readonly name = "direct";
   async run(pipeline: Pipeline): Promise<PipelineResult> {
-    return (await runPlan(pipeline, null)).result;
+    if (!inKernel()) return (await runPlan(pipeline, null)).result;
+    const view = new InProcessJob(pipeline, this.name, { keepsCache: false });
+    let partial: PartialOutcome | null = null;
+    try {
+      const { result } = await runPlan(pipeline, null, { scope: view.scope, onPlan: (f) => view.plan(f), onProgress: (s) => view.update(s), onIncomplete: (p) => (partial = p) });
+      view.finish("DONE");
+      return result;
+    } catch (e) {
+      view.finish("FAILED", (partial as PartialOutcome | null)?.snapshot, e instanceof PipelineError ? e.label : null);
+      throw e;
+    }
   }
 }
 

@@ -2,8 +2,8 @@
  * InteractiveRunner: the notebook runner. It computes only the part of the graph a
  * PCollection needs, caches the top-level PCollections it computed (also those that
  * finished before a failure or an interrupt), drops exactly the caches downstream of a
- * re-applied or removed transform, and shows a progress display that ends as a summary:
- * always for `p.run()` in a notebook, for anything else once it has taken a second.
+ * re-applied or removed transform, and shows what a run does, ending as a summary: the job
+ * view for `p.run()` in a notebook, the progress of anything else once it has taken a second.
  * Re-applying a label to the same input replaces the transform instead of failing; a
  * failed run says how to go on (re-run the fixed cell, or `p.remove(label)`).
  */
@@ -17,6 +17,7 @@ import type { GraphChange, Pipeline } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import type { TransformNode } from "../pipeline/transform";
 import { runPlan } from "./direct";
+import { InProcessJob } from "./in-process-job";
 import { LocalRunner } from "./local/local-runner";
 import type { PartialOutcome, ProgressSnapshot } from "./executor";
 import { freezeShallow } from "./immutable";
@@ -179,7 +180,10 @@ export class InteractiveRunner implements CollectingRunner {
     const controller = new AbortController();
     const countsBefore = new Map(this.counts);
     const cachedBefore = new Map([...this.cache].map(([id, els]) => [id, els.length]));
-    const progress = new ProgressDisplay(this.pipeline, { name: variableNames().get(this.pipeline.id), cached: cachedBefore, wholeRun }, wholeRun && inKernel());
+    const facts: ProgressFacts = { name: variableNames().get(this.pipeline.id), cached: cachedBefore, wholeRun };
+    // A whole run in a notebook shows its job view; a show or collect only its progress, once it takes a second.
+    const job = wholeRun && inKernel() ? new InProcessJob(this.pipeline, this.name, facts) : null;
+    const progress = job ?? new ProgressDisplay(this.pipeline, facts);
     let partial: PartialOutcome | null = null;
     const settled = this.track(controller);
     const lineage = this.lineageStore?.newRun();
@@ -189,6 +193,8 @@ export class InteractiveRunner implements CollectingRunner {
         replay: this.cache,
         signal: controller.signal,
         lineage,
+        scope: job?.scope,
+        onPlan: (fused) => job?.plan(fused),
         onIncomplete: (p) => (partial = p),
         onProgress: (snap) => {
           this.runningNodes = new Set([...snap.millis.keys()].filter((e) => !snap.done.has(e)).map((e) => e.node.id));
@@ -320,20 +326,18 @@ function isSinkOutput(pc: PCollection<unknown>): boolean {
 }
 
 /**
- * Shows a run's progress, updating one output in place: from the start for a whole run in
- * a notebook (so it always ends as a summary), else once the run has taken a second.
+ * Shows the progress of a show or collect, updating one output in place once the run has
+ * taken a second (a whole run in a notebook shows its job view instead).
  */
 class ProgressDisplay {
   private id: string | null = null;
   private last: ProgressSnapshot = { counts: new Map(), millis: new Map(), done: new Set(), elapsedMillis: 0 };
 
-  constructor(private readonly pipeline: Pipeline, private readonly facts: ProgressFacts, private readonly always: boolean) {
-    if (always) this.show("RUNNING");
-  }
+  constructor(private readonly pipeline: Pipeline, private readonly facts: ProgressFacts) {}
 
   update(snap: ProgressSnapshot): void {
     this.last = snap;
-    if (this.always || snap.elapsedMillis >= PROGRESS_AFTER_MS) this.show("RUNNING");
+    if (snap.elapsedMillis >= PROGRESS_AFTER_MS) this.show("RUNNING");
   }
 
   /** Ends the display as a summary; a failed or cancelled run passes the executor's last snapshot. */

@@ -4,7 +4,7 @@
  */
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
-import { PROGRESS_MIME, type StepStatus } from "../../../lib/display/protocol";
+import { PROGRESS_MIME, type ProgressPayload, type StepStatus } from "../../../lib/display/protocol";
 import { progressHeadline, statusOf, statusText } from "../../../lib/display/progress-text";
 import { h } from "../dom";
 import { asProgressPayload } from "../model/payloads";
@@ -20,6 +20,44 @@ const STATUS_GLYPH: Record<StepStatus, string> = {
   failed: "✕",
 };
 
+/** The headline of a run (read out as a status). */
+export function progressHead(p: ProgressPayload): HTMLElement {
+  const head = h("div", `bl-Progress-head bl-mod-${p.state.toLowerCase()}`, progressHeadline(p));
+  head.setAttribute("role", "status");
+  return head;
+}
+
+/** One row per top-level step: counts, time and what became of it. */
+export function progressTable(p: ProgressPayload): HTMLTableElement {
+  const table = h("table", "bl-Progress-table");
+  const thead = h("thead");
+  const tr = h("tr");
+  for (const [c, cls] of [["Step", ""], ["In", "bl-num"], ["Out", "bl-num"], ["Time", "bl-num"], ["", ""]]) {
+    const th = h("th", cls || undefined, c);
+    th.scope = "col";
+    tr.append(th);
+  }
+  thead.append(tr);
+  const tbody = h("tbody");
+  for (const s of p.steps) {
+    const status = statusOf(s, p.state);
+    const row = h("tr", `bl-Progress-step bl-mod-${status}`);
+    const badge = h("td", "bl-Progress-status");
+    badge.append(h("span", "bl-Progress-glyph", STATUS_GLYPH[status]), h("span", undefined, statusText(status, p.state)));
+    badge.firstElementChild!.setAttribute("aria-hidden", "true");
+    row.append(
+      h("td", "bl-Progress-label", s.label),
+      h("td", "bl-num", formatCount(s.elementsIn ?? 0)),
+      h("td", "bl-num", formatCount(s.elementsOut ?? 0)),
+      h("td", "bl-num", status === "cached" ? "—" : formatMillis(s.millis ?? 0)),
+      badge,
+    );
+    tbody.append(row);
+  }
+  table.append(thead, tbody);
+  return table;
+}
+
 export class ProgressView extends Widget implements IRenderMime.IRenderer {
   constructor() {
     super();
@@ -34,35 +72,7 @@ export class ProgressView extends Widget implements IRenderMime.IRenderer {
       return;
     }
     this.node.dataset.state = p.state.toLowerCase();
-    const head = h("div", `bl-Progress-head bl-mod-${p.state.toLowerCase()}`, progressHeadline(p));
-    head.setAttribute("role", "status");
-    const table = h("table", "bl-Progress-table");
-    const thead = h("thead");
-    const tr = h("tr");
-    for (const [c, cls] of [["Step", ""], ["In", "bl-num"], ["Out", "bl-num"], ["Time", "bl-num"], ["", ""]]) {
-      const th = h("th", cls || undefined, c);
-      th.scope = "col";
-      tr.append(th);
-    }
-    thead.append(tr);
-    const tbody = h("tbody");
-    for (const s of p.steps) {
-      const status = statusOf(s, p.state);
-      const row = h("tr", `bl-Progress-step bl-mod-${status}`);
-      const badge = h("td", "bl-Progress-status");
-      badge.append(h("span", "bl-Progress-glyph", STATUS_GLYPH[status]), h("span", undefined, statusText(status, p.state)));
-      badge.firstElementChild!.setAttribute("aria-hidden", "true");
-      row.append(
-        h("td", "bl-Progress-label", s.label),
-        h("td", "bl-num", formatCount(s.elementsIn ?? 0)),
-        h("td", "bl-num", formatCount(s.elementsOut ?? 0)),
-        h("td", "bl-num", status === "cached" ? "—" : formatMillis(s.millis ?? 0)),
-        badge,
-      );
-      tbody.append(row);
-    }
-    table.append(thead, tbody);
-    this.node.append(head, table);
+    this.node.append(progressHead(p), progressTable(p));
   }
 }
 

@@ -7,12 +7,14 @@
  */
 import {
   GRAPH_MIME,
+  JOB_MIME,
   PCOLLECTION_MIME,
   PROGRESS_MIME,
   PROTOCOL_VERSION,
   REPLY_MIME,
   type ExplainPayload,
   type GraphPayload,
+  type JobPayload,
   type PCollectionPayload,
   type ProgressPayload,
   type ReplyPayload,
@@ -73,6 +75,16 @@ export function asProgressPayload(raw: unknown): ProgressPayload | null {
   return x.steps.every((s) => isObject(s) && typeof s.label === "string") ? (x as unknown as ProgressPayload) : null;
 }
 
+/** Returns the payload when it is a job payload this front end understands (its progress part included). */
+export function asJobPayload(raw: unknown): JobPayload | null {
+  const x = parseMaybe(raw);
+  if (!hasVersion(x) || typeof x.runner !== "string" || !asProgressPayload(x.progress)) return null;
+  if (!Array.isArray(x.stages) || !Array.isArray(x.workers) || !Array.isArray(x.options) || !Array.isArray(x.metrics) || !isObject(x.logs) || !Array.isArray(x.logs.lines)) return null;
+  const stagesOk = x.stages.every((s) => isObject(s) && typeof s.index === "number" && typeof s.status === "string" && Array.isArray(s.steps));
+  const linesOk = x.logs.lines.every((l) => isObject(l) && typeof l.text === "string" && typeof l.step === "string" && typeof l.level === "string");
+  return stagesOk && linesOk ? (x as unknown as JobPayload) : null;
+}
+
 /** Returns the payload when it is a reply payload this front end understands. */
 export function asReplyPayload(raw: unknown): ReplyPayload | null {
   const x = parseMaybe(raw);
@@ -114,4 +126,4 @@ export function asLineagePayload(raw: unknown): LineagePayload | null {
 }
 
 /** Our MIME types, for scanning a bundle. */
-export const BEAMLAB_MIMES = [PCOLLECTION_MIME, GRAPH_MIME, PROGRESS_MIME, REPLY_MIME] as const;
+export const BEAMLAB_MIMES = [PCOLLECTION_MIME, GRAPH_MIME, PROGRESS_MIME, JOB_MIME, REPLY_MIME] as const;

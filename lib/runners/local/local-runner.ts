@@ -24,6 +24,9 @@ import { executableNodes, planFor, type ExecNode } from "../plan";
 import { registerRunner, type Runner } from "../registry";
 import { PipelineResult, type StageMetrics, type WorkerMetrics } from "../result";
 import { startRun, type RunScope } from "../run-scope";
+import { inKernel } from "../../display/emit";
+import { JobDisplay } from "../../display/job-view";
+import { Job } from "../job";
 import { Mover, movabilityFindings, type Finding } from "./movable";
 import { pack, transferList, unpack, type FromWorker, type ShuffleSpec, type ToWorker, type WorkerFailure, type WorkerNode } from "./protocol";
 import { planStages, stageInputs, type Stage } from "./stages";
@@ -197,7 +200,10 @@ export class LocalRunner implements Runner {
     const placeOf = (e: ExecNode) =>
       e.spec.kind === "Read" ? (e.spec.source.split ? "workers" : "coordinator") : e.spec.kind === "Write" ? (e.spec.sink.shard?.(0, count) ? "workers" : "coordinator") : e.spec.kind === "Create" ? "coordinator" : "workers";
     const stages = planStages(plan, placeOf);
-    const scope = startRun(pipeline.name);
+    // In a notebook the job view shows the logs; elsewhere they print as they come.
+    const scope = startRun(pipeline.name, null, !inKernel());
+    const job = inKernel() ? new Job(pipeline, this.name, scope, stages.map((s) => ({ index: s.index, kind: s.kind, steps: s.nodes.map((e) => e.node.fullLabel) })), { keepsCache: false }) : null;
+    if (job) new JobDisplay(job);
     const started = performance.now();
     let crash: unknown = null;
     const workers = Array.from({ length: count }, (_, i) => new WorkerHandle(i, count, pipeline, (m) => m.lines.forEach((l) => scope.logs.add(l)), (e) => (crash = e)));
@@ -211,6 +217,7 @@ export class LocalRunner implements Runner {
       for (const stage of stages) {
         const t0 = performance.now();
         const { main } = stageInputs(stage);
+        job?.stage(stage.index, "running", { elementsIn: main.reduce((a, pc) => a + (run.counts.get(pc.id) ?? 0), 0) });
         if (stage.kind === "coordinator") await this.coordinatorStage(run, stage);
         else if (stage.kind === "workers") await this.workersStage(run, stage, ctx);
         else await this.shuffleStage(run, stage);
@@ -221,19 +228,22 @@ export class LocalRunner implements Runner {
           elementsIn: main.reduce((a, pc) => a + (run.counts.get(pc.id) ?? 0), 0),
           wallMillis: performance.now() - t0,
         });
+        if (job) reportStage(job, run, stages.slice(0, stage.index + 1), started);
         if (crash) throw crash;
       }
       await publishAll([...run.workerStaged, ...run.writers.map((w) => w.staged()).filter((s): s is StagedOutput => s !== null)]);
     } catch (e) {
       await this.stopAll(run);
       const err = toPipelineError(e);
+      job?.finish("FAILED", err.label);
       (err as PipelineError & { result?: PipelineResult }).result = new PipelineResult("FAILED", [], err, performance.now() - started, { logs: scope.logs });
       throw err;
     } finally {
       await Promise.all(workers.map((w) => w.terminate()));
     }
     const stats = new Map<ExecNode, NodeStats>([...run.millis].map(([e, ms]) => [e, { millis: ms }]));
-    const workerMetrics: WorkerMetrics[] = workers.map((w) => ({ worker: w.index, elementsOut: w.elementsOut, busyMillis: Math.round(w.busyMillis * 1000) / 1000 }));
+    const workerMetrics = workerFigures(workers);
+    job?.finish("DONE");
     return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: workerMetrics });
   }
 
@@ -347,6 +357,22 @@ export class LocalRunner implements Runner {
       if (run.readers(input.id) === 1) for (const w of run.workers) w.post({ type: "drop", pcolls: [input.id] });
     }
   }
+}
+
+function workerFigures(workers: readonly WorkerHandle[]): WorkerMetrics[] {
+  return workers.map((w) => ({ worker: w.index, elementsOut: w.elementsOut, busyMillis: Math.round(w.busyMillis * 1000) / 1000 }));
+}
+
+/** Tells the job view what the stages run so far did: the last one's figures, every step's counts, the workers'. */
+function reportStage(job: Job, run: Run, done: readonly Stage[], started: number): void {
+  const last = run.stages[run.stages.length - 1];
+  // A stage that starts with a source takes nothing in: the view counts what it read, as the direct runner's does.
+  const first = done[done.length - 1].nodes[0];
+  const read = first && (first.spec.kind === "Read" || first.spec.kind === "Create") ? [...first.outputs.values()].reduce((a, pc) => a + (run.counts.get(pc.id) ?? 0), 0) : 0;
+  job.stage(last.index, "done", { ...last, elementsIn: last.elementsIn + read });
+  const finished = new Set(done.flatMap((s) => s.nodes));
+  job.steps({ counts: new Map(run.counts), millis: new Map(run.millis), done: finished, elapsedMillis: performance.now() - started });
+  job.setWorkers(workerFigures(run.workers));
 }
 
 /** A worker's failure (or anything else that ended the run) as the PipelineError the student sees. */

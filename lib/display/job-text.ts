@@ -1,0 +1,86 @@
+/**
+ * The words and the log filter of the job view, shared by the kernel's text and HTML
+ * fallbacks and the extension's renderer (no Node imports: the extension compiles this
+ * module too).
+ */
+import type { JobLogLine, JobPayload, JobStage, StageStatus } from "./protocol";
+
+/** How each stage status reads. */
+export const STAGE_STATUS_TEXT: Record<StageStatus, string> = {
+  pending: "pending",
+  running: "running…",
+  done: "done",
+  failed: "failed",
+  cancelled: "cancelled",
+};
+
+/** A log filter: each field absent (or null) matches every line. */
+export interface LogFilter {
+  level?: JobLogLine["level"] | null;
+  step?: string | null;
+  /** A worker's index, or "main" for lines logged on the main thread. */
+  worker?: number | "main" | null;
+}
+
+/** The lines that pass `filter`, in the order given. */
+export function filterLogLines(lines: readonly JobLogLine[], filter: LogFilter): JobLogLine[] {
+  return lines.filter(
+    (l) =>
+      (filter.level == null || l.level === filter.level) &&
+      (filter.step == null || l.step === filter.step) &&
+      (filter.worker == null || (filter.worker === "main" ? l.worker === null : l.worker === filter.worker)),
+  );
+}
+
+/** What the filters offer: the levels, steps and workers that occur in `lines`, sorted. */
+export function logChoices(lines: readonly JobLogLine[]): { levels: JobLogLine["level"][]; steps: string[]; workers: (number | "main")[] } {
+  const order: JobLogLine["level"][] = ["error", "warn", "info", "log"];
+  const levels = new Set(lines.map((l) => l.level));
+  const workers = new Set(lines.map((l) => l.worker));
+  return {
+    levels: order.filter((l) => levels.has(l)),
+    steps: [...new Set(lines.map((l) => l.step))].sort(),
+    workers: [...[...workers].filter((w): w is number => w !== null).sort((a, b) => a - b), ...(workers.has(null) ? ["main" as const] : [])],
+  };
+}
+
+/** Who logged a line: `worker 1`, or `main thread`. */
+export function workerText(worker: number | null): string {
+  return worker === null ? "main thread" : `worker ${worker}`;
+}
+
+/** A line's time of day, to the millisecond, in UTC (the same in every browser and in the saved notebook). */
+export function logTime(time: number): string {
+  return new Date(time).toISOString().slice(11, 23);
+}
+
+/** Elements per second through a stage, or "—" when it ran too briefly to say. */
+export function throughputText(elements: number, millis: number): string {
+  if (millis < 1 || elements === 0) return "—";
+  const perSecond = (elements * 1000) / millis;
+  return `${perSecond >= 100 ? Math.round(perSecond).toLocaleString("en-US") : perSecond.toFixed(1)}/s`;
+}
+
+/** A wall or busy time: `12 ms`, `3.4 s`. */
+export function millisText(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms).toLocaleString("en-US")} ms`;
+}
+
+/** `S1 · workers`: a stage's short name. */
+export function stageName(s: JobStage): string {
+  return `S${s.index + 1} · ${s.kind}`;
+}
+
+/** `2 of 5 stages done` (and how many failed), for the view's headline. */
+export function stageTally(p: JobPayload): string {
+  const n = (st: StageStatus) => p.stages.filter((s) => s.status === st).length;
+  const parts = [`${n("done")} of ${p.stages.length} stage${p.stages.length === 1 ? "" : "s"} done`];
+  if (n("running")) parts.push(`${n("running")} running`);
+  if (n("failed")) parts.push(`${n("failed")} failed`);
+  return parts.join(", ");
+}
+
+/** `3 lines not shown (older)` when the view holds fewer lines than were logged, else null. */
+export function droppedText(dropped: number): string | null {
+  return dropped > 0 ? `${dropped.toLocaleString("en-US")} older line${dropped === 1 ? "" : "s"} not shown (the view keeps the newest)` : null;
+}
