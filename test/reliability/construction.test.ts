@@ -231,7 +231,7 @@ test("pipeline options that cannot run are refused when the Pipeline is created"
   const cases: [unknown, RegExp][] = [
     [{ bundlesize: 10 }, /Unknown pipeline option "bundlesize"[\s\S]*did you mean bundleSize\?/],
     [{ runer: "direct" }, /Unknown pipeline option "runer"[\s\S]*did you mean runner\?/],
-    [{ colour: "red" }, /Unknown pipeline option "colour"[\s\S]*the options are runner, warehouse, name, bundleSize, workers, lineage/],
+    [{ colour: "red" }, /Unknown pipeline option "colour"[\s\S]*the options are runner, warehouse, name, bundleSize, workers, [\w, ]*lineage/],
     [{ runner: 5 }, /Pipeline option runner must be a runner name or a runner object with a run\(pipeline\) method, got 5/],
     [{ runner: {} }, /Pipeline option runner must be .* got an object/],
     [{ runner: "" }, /Pipeline option runner is empty/],

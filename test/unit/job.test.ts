@@ -140,10 +140,12 @@ describe("the log filter", () => {
 describe("the job view's bundle", () => {
   test("carries the job and progress payloads; the static HTML shows hostile log text, steps and options as text", () => {
     const p = new beam.Pipeline({ name: HOSTILE[0] });
-    p.apply(HOSTILE[1], beam.Create([1]));
+    // A label cannot hold "/", so the hostile label opens a script without closing one.
+    const label = "<script>alert(1)<script>";
+    p.apply(label, beam.Create([1]));
     const scope = startRun("x", null, false);
-    const job = new Job(p, "direct", scope, [{ index: 0, kind: "read", steps: [HOSTILE[1]] }]);
-    for (const h of HOSTILE) logIn(scope, HOSTILE[1], "error", h);
+    const job = new Job(p, "direct", scope, [{ index: 0, kind: "read", steps: [label] }]);
+    for (const h of HOSTILE) logIn(scope, label, "error", h);
     job.finish("DONE");
     const bundle = jobBundle(job.snapshot());
     assert.ok(bundle[JOB_MIME] && bundle[PROGRESS_MIME], "both payloads");

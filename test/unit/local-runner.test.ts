@@ -8,27 +8,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as beam from "../../lib";
 import { loadCollege } from "../../datasets/load";
-import { classPipeline, helloWorld, studentPipeline, teacherPipeline } from "../course/pipelines";
 import { tmpDir } from "./helpers";
 import { readShards } from "./shards";
+import { coursePipelines, enginePipeline, sameAsDirect, type Build } from "./equivalence";
 import { FailOn, LengthFn } from "./dofns";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 
-/** Builds the same pipeline on the direct and the local runner, writes `outputs` as text, and compares them. */
-async function sameOnBoth(name: string, build: (p: beam.Pipeline, dir: string) => Record<string, beam.PCollection<any>>, options: beam.PipelineOptions = {}): Promise<Record<string, string[]>> {
-  const results: Record<string, string[]>[] = [];
-  for (const runner of ["direct", "local"] as const) {
-    const dir = tmpDir(`beamlab-local-${name}-${runner}-`);
-    const p = new beam.Pipeline({ ...options, runner, workers: 2 });
-    const outs = build(p, dir);
-    for (const [k, pc] of Object.entries(outs)) pc.apply(`Write ${k}`, beam.io.WriteToText(path.join(dir, `out-${k}`)));
-    await p.run();
-    results.push(Object.fromEntries(Object.keys(outs).map((k) => [k, readShards(path.join(dir, `out-${k}`))])));
-  }
-  assert.deepEqual(results[1], results[0], `${name}: local = direct`);
-  return results[0];
-}
+const sameOnBoth = (name: string, build: Build) => sameAsDirect(name, build, { runner: "local", options: { workers: 2 } });
 
 describe("local = direct on the course pipelines", () => {
   let wh = "";
@@ -37,49 +24,14 @@ describe("local = direct on the course pipelines", () => {
     await loadCollege(wh, path.join(ROOT, "datasets", "college"));
   });
 
-  test("hello world: multiply, split, group, count", async () => {
-    const r = await sameOnBoth("hello", (p) => {
-      const h = helloWorld(p);
-      return { multiplied: h.multiplied, words: h.words, grouped: h.grouped, counts: h.counts };
-    });
-    assert.equal(r.counts.length, 9);
-  });
-
-  for (const [name, run] of [
-    ["teacher", (p: beam.Pipeline, dir: string) => ({ teachers: teacherPipeline(p, { textPrefix: path.join(dir, "teacher"), warehouse: wh }).teachers })],
-    ["student", (p: beam.Pipeline, dir: string) => ({ students: studentPipeline(p, { textPrefix: path.join(dir, "student"), warehouse: wh }).students })],
-    ["class", (p: beam.Pipeline, dir: string) => {
-      const c = classPipeline(p, { takesTextPrefix: path.join(dir, "takes"), classTextPrefix: path.join(dir, "class"), warehouse: wh });
-      return { takes: c.takes, classes: c.classes };
-    }],
-  ] as const) {
-    test(`${name} pipeline (SQL in, text and table out)`, async () => {
-      const r = await sameOnBoth(name, run);
-      assert.ok(Object.values(r).every((lines) => lines.length > 0));
-    });
+  for (const { name, build, check } of coursePipelines(() => wh)) {
+    test(`${name} pipeline`, async () => check(await sameOnBoth(name, build)));
   }
 });
 
 describe("local = direct on engine pipelines", () => {
   test("combines (lifted), CombineGlobally on empty input, Distinct, Top, Mean, CoGroupByKey, Partition, Flatten, side inputs", async () => {
-    await sameOnBoth("engine", (p) => {
-      const nums = p.apply("Nums", beam.Create(Array.from({ length: 500 }, (_, i) => i)));
-      const pairs = nums.apply("Pairs", beam.Map((n: number): [string, number] => [`k${n % 7}`, n]));
-      const sum = pairs.apply("Sum", beam.CombinePerKey((xs: number[]) => xs.reduce((a, b) => a + b, 0)));
-      const count = pairs.apply("CountPerKey", beam.combiners.Count.PerKey());
-      const mean = pairs.apply("Mean", beam.combiners.Mean.PerKey());
-      const top = nums.apply("Top", beam.combiners.Top.Of(3));
-      const empty = p.apply("Empty", beam.Create<number>([])).apply("Total", beam.combiners.Count.Globally());
-      const distinct = pairs.apply("Keys", beam.Keys()).apply("Distinct", beam.Distinct());
-      const other = p.apply("Other", beam.Create([["k1", "one"], ["k2", "two"], ["k9", "nine"]] as [string, string][]));
-      const joined = beam.CoGroupByKey.of({ pairs, other });
-      const [even, odd] = nums.apply("Parity", beam.Partition((n: number) => n % 2, 2));
-      const both = beam.Flatten.of([even, odd]).apply("Double", beam.Map((n: number) => n * 2));
-      const max = nums.apply("Max", beam.CombineGlobally((xs: number[]) => Math.max(...xs)));
-      const scaled = nums.apply("Scale", beam.Map((n: number, m: number) => n / m, beam.pvalue.AsSingleton(max)));
-      const named = pairs.apply("Name", beam.Map(([k, n]: [string, number], names: Map<string, string>) => `${names.get(k) ?? "?"}:${n}`, beam.pvalue.AsDict(other)));
-      return { sum, count, mean, top, empty, distinct, joined, both, scaled, named };
-    });
+    await sameOnBoth("engine", enginePipeline);
   });
 
   test("text in by byte range (a file of over a megabyte) and a DoFn class with a constructor argument", async () => {

@@ -11,9 +11,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as beam from "../../lib";
 import { loadCollege } from "../../datasets/load";
-import { classPipeline, helloWorld, studentPipeline, teacherPipeline } from "../course/pipelines";
 import { tmpDir } from "./helpers";
 import { readShards } from "./shards";
+import { coursePipelines, enginePipeline, sameAsDirect, type Build } from "./equivalence";
 import { workerPoolAddress } from "../../lib/runners/portable/endpoint";
 import { FailOn, LengthFn } from "./dofns";
 
@@ -36,28 +36,7 @@ after(async () => {
   console.log(`# portable: ${timings.join("; ")}`);
 });
 
-/** Builds the same pipeline on the direct runner and on Prism, writes `outputs` as text, and compares them. */
-async function sameOnBoth(name: string, build: (p: beam.Pipeline, dir: string) => Record<string, beam.PCollection<any>>): Promise<Record<string, string[]>> {
-  const results: Record<string, string[]>[] = [];
-  const metrics: Record<string, beam.StepMetrics>[] = [];
-  for (const runner of ["direct", "portable"] as const) {
-    const dir = tmpDir(`beamlab-portable-${name}-${runner}-`);
-    const p = new beam.Pipeline(runner === "portable" ? { runner, jobEndpoint: prism.endpoint, name } : { runner, name });
-    const outs = build(p, dir);
-    for (const [k, pc] of Object.entries(outs)) pc.apply(`Write ${k}`, beam.io.WriteToText(path.join(dir, `out-${k}`)));
-    const t0 = Date.now();
-    const r = await p.run();
-    if (runner === "portable") timings.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-    assert.equal(r.state, "DONE");
-    metrics.push(r.metrics());
-    results.push(Object.fromEntries(Object.keys(outs).map((k) => [k, readShards(path.join(dir, `out-${k}`))])));
-  }
-  assert.deepEqual(results[1], results[0], `${name}: portable = direct`);
-  for (const [label, m] of Object.entries(metrics[0])) {
-    assert.equal(metrics[1][label]?.elementsOut, m.elementsOut, `${name}: ${label} sends as many elements on Prism`);
-  }
-  return results[0];
-}
+const sameOnBoth = (name: string, build: Build) => sameAsDirect(name, build, { runner: "portable", options: { jobEndpoint: prism.endpoint }, sameCounts: true, onRun: (name, ms) => timings.push(`${name} ${(ms / 1000).toFixed(1)}s`) });
 
 describe("portable (Prism) = direct on the course pipelines", () => {
   let wh = "";
@@ -66,52 +45,14 @@ describe("portable (Prism) = direct on the course pipelines", () => {
     await loadCollege(wh, path.join(ROOT, "datasets", "college"));
   });
 
-  test("hello world: multiply, split, group, count", async () => {
-    const r = await sameOnBoth("hello", (p) => {
-      const h = helloWorld(p);
-      return { multiplied: h.multiplied, words: h.words, grouped: h.grouped, counts: h.counts };
-    });
-    assert.equal(r.counts.length, 9);
-  });
-
-  for (const [name, run] of [
-    ["teacher", (p: beam.Pipeline, dir: string) => ({ teachers: teacherPipeline(p, { textPrefix: path.join(dir, "teacher"), warehouse: wh }).teachers })],
-    ["student", (p: beam.Pipeline, dir: string) => ({ students: studentPipeline(p, { textPrefix: path.join(dir, "student"), warehouse: wh }).students })],
-    ["class", (p: beam.Pipeline, dir: string) => {
-      const c = classPipeline(p, { takesTextPrefix: path.join(dir, "takes"), classTextPrefix: path.join(dir, "class"), warehouse: wh });
-      return { takes: c.takes, classes: c.classes };
-    }],
-  ] as const) {
-    test(`${name} pipeline (SQL in, text and table out)`, async () => {
-      const r = await sameOnBoth(name, run);
-      assert.ok(Object.values(r).every((lines) => lines.length > 0));
-    });
+  for (const { name, build, check } of coursePipelines(() => wh)) {
+    test(`${name} pipeline`, async () => check(await sameOnBoth(name, build)));
   }
 });
 
 describe("portable (Prism) = direct on engine pipelines", () => {
   test("combines, CombineGlobally on empty input, Distinct, Top, Mean, CoGroupByKey, Partition, Flatten, side inputs", async () => {
-    await sameOnBoth("engine", (p) => {
-      const nums = p.apply("Nums", beam.Create(Array.from({ length: 500 }, (_, i) => i)));
-      const pairs = nums.apply("Pairs", beam.Map((n: number): [string, number] => [`k${n % 7}`, n]));
-      const sum = pairs.apply("Sum", beam.CombinePerKey((xs: number[]) => xs.reduce((a, b) => a + b, 0)));
-      const count = pairs.apply("CountPerKey", beam.combiners.Count.PerKey());
-      const mean = pairs.apply("Mean", beam.combiners.Mean.PerKey());
-      const top = nums.apply("Top", beam.combiners.Top.Of(3));
-      const empty = p.apply("Empty", beam.Create<number>([])).apply("Total", beam.combiners.Count.Globally());
-      const distinct = pairs.apply("Keys", beam.Keys()).apply("Distinct", beam.Distinct());
-      const other = p.apply("Other", beam.Create([["k1", "one"], ["k2", "two"], ["k9", "nine"]] as [string, string][]));
-      const joined = beam.CoGroupByKey.of({ pairs, other });
-      const [even, odd] = nums.apply("Parity", beam.Partition((n: number) => n % 2, 2));
-      const both = beam.Flatten.of([even, odd]).apply("Double", beam.Map((n: number) => n * 2));
-      const max = nums.apply("Max", beam.CombineGlobally((xs: number[]) => Math.max(...xs)));
-      const scaled = nums.apply("Scale", beam.Map((n: number, m: number) => n / m, beam.pvalue.AsSingleton(max)));
-      const named = pairs.apply("Name", beam.Map(([k, n]: [string, number], names: Map<string, string>) => `${names.get(k) ?? "?"}:${n}`, beam.pvalue.AsDict(other)));
-      // Keys that are records compare by value, whatever the order of their fields.
-      const records = p.apply("Records", beam.Create([[{ a: 1, b: 2 }, "x"], [{ b: 2, a: 1 }, "y"], [{ a: 2, b: 1 }, "z"]] as [{ a: number; b: number }, string][]));
-      const byRecord = records.apply("Group records", beam.GroupByKey());
-      return { sum, count, mean, top, empty, distinct, joined, both, scaled, named, byRecord };
-    });
+    await sameOnBoth("engine", enginePipeline);
   });
 
   test("text in (a file of 20,000 lines) and a DoFn class with a constructor argument", async () => {
