@@ -71,6 +71,35 @@ export function stageName(s: JobStage): string {
   return `S${s.index + 1} · ${s.kind}`;
 }
 
+/** `after S1, S3`: the stages a stage reads from. */
+export function afterText(s: JobStage): string {
+  return `after ${(s.after ?? []).map((i) => `S${i + 1}`).join(", ")}`;
+}
+
+/**
+ * The stages in columns by depth: a stage's column is one past the deepest stage it reads
+ * from, so branches that can run side by side share a column. Stages that say nothing of
+ * what they read from get a column each, in run order.
+ */
+export function stageColumns(stages: readonly JobStage[]): JobStage[][] {
+  if (!stages.some((s) => s.after?.length)) return stages.map((s) => [s]);
+  const byIndex = new Map(stages.map((s) => [s.index, s]));
+  const depth = new Map<number, number>();
+  const depthOf = (s: JobStage, seen: Set<number>): number => {
+    const known = depth.get(s.index);
+    if (known !== undefined) return known;
+    // A cycle cannot come from a plan; guard anyway so a bad payload cannot hang the view.
+    if (seen.has(s.index)) return 0;
+    seen.add(s.index);
+    const d = Math.max(-1, ...(s.after ?? []).map((i) => (byIndex.has(i) ? depthOf(byIndex.get(i)!, seen) : -1))) + 1;
+    depth.set(s.index, d);
+    return d;
+  };
+  const columns: JobStage[][] = [];
+  for (const s of stages) (columns[depthOf(s, new Set())] ??= []).push(s);
+  return columns.filter((c) => c !== undefined);
+}
+
 /** `2 of 5 stages done` (and how many failed), for the view's headline. */
 export function stageTally(p: JobPayload): string {
   const n = (st: StageStatus) => p.stages.filter((s) => s.status === st).length;

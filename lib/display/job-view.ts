@@ -7,7 +7,7 @@
 import type { Job } from "../runners/job";
 import { displayBundle, newDisplayId } from "./emit";
 import { escapeHtml } from "./html";
-import { droppedText, logTime, millisText, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText } from "./job-text";
+import { afterText, droppedText, logTime, millisText, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText } from "./job-text";
 import { progressBundle } from "./progress";
 import { JOB_MIME, PROGRESS_MIME, type JobPayload } from "./protocol";
 
@@ -30,7 +30,7 @@ function extraText(extra: Record<string, string | number | boolean> | undefined)
 /** The display bundle of a job: our MIME type, the progress payload (older front ends), escaped HTML and text. */
 export function jobBundle(job: JobPayload): Record<string, unknown> {
   const progress = progressBundle(job.progress);
-  const stageRows = job.stages.map((s) => [stageName(s), STAGE_STATUS_TEXT[s.status], s.steps.join(", "), String(s.elementsIn), millisText(s.wallMillis), throughputText(s.elementsIn, s.wallMillis), extraText(s.extra)]);
+  const stageRows = job.stages.map((s) => [stageName(s), STAGE_STATUS_TEXT[s.status], s.steps.join(", "), s.after?.length ? afterText(s) : "", String(s.elementsIn), millisText(s.wallMillis), throughputText(s.elementsIn, s.wallMillis), extraText(s.extra)]);
   const workerRows = job.workers.map((w) => [workerText(w.worker), String(w.elementsOut), millisText(w.busyMillis), extraText(w.extra)]);
   const metricRows = job.metrics.map((m) => [m.step, m.name, m.kind === "counter" ? String(m.value) : `count ${m.count}, sum ${m.sum}, min ${m.min}, max ${m.max}, mean ${m.mean.toFixed(2)}`]);
   const logRows = job.logs.lines.map((l) => [logTime(l.time), l.level, l.step, workerText(l.worker), l.text]);
@@ -39,7 +39,7 @@ export function jobBundle(job: JobPayload): Record<string, unknown> {
   const html = [
     `<div class="beamlab-job"><p>${esc(`Job on the ${job.runner} runner: ${stageTally(job)}`)}</p>`,
     progress["text/html"],
-    section("Stages", table(["stage", "status", "steps", "in", "wall", "throughput", ""], stageRows, new Set([3, 4, 5]))),
+    section("Stages", table(["stage", "status", "steps", "reads", "in", "wall", "throughput", ""], stageRows, new Set([4, 5, 6]))),
     job.workers.length ? section("Workers", table(["worker", "elements", "busy", ""], workerRows, new Set([1, 2]))) : "",
     job.metrics.length ? section("Metrics", table(["step", "name", "value"], metricRows)) : "",
     section("Options", table(["option", "value"], job.options)),

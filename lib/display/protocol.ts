@@ -198,6 +198,8 @@ export interface JobStage {
   wallMillis: number;
   /** Figures a runner adds beyond these (a Spark stage id), shown as they are. */
   extra?: Record<string, string | number | boolean>;
+  /** Indices of the stages whose output it reads (it starts after them): the edges of the stage graph. */
+  after?: number[];
 }
 
 /** One worker of a job. */

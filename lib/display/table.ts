@@ -98,7 +98,8 @@ function cellHtml(v: unknown, type: string): string {
  */
 function alignAttrs(type: string): string {
   const side = isNumericType(type as ColumnType) ? "right" : "left";
-  return ` align="${side}" style="text-align: ${side}"`;
+  // A long unbroken value (a hash, a URL) wraps inside its cell instead of widening the page.
+  return ` align="${side}" style="text-align: ${side}; overflow-wrap: anywhere"`;
 }
 
 /** An HTML table (escaped) of the first rows, with the count and the label. */

@@ -41,7 +41,13 @@ export class InProcessJob {
   plan(fused: ExecutionPlan): void {
     this.nodes = fused.stages.map((s) => s.steps.flatMap((st) => (st.exec ? [st.exec] : [])));
     this.roots = fused.stages.map((s) => s.inputs[0]?.pcollections[0] ?? null);
-    const stages = fused.stages.map((s, index) => ({ index, kind: ROOT_KIND[s.steps[0]?.role] ?? s.steps[0]?.role ?? "stage", steps: s.steps.map((st) => st.label) }));
+    const position = new Map(fused.stages.map((s, i) => [s.id, i]));
+    const stages = fused.stages.map((s, index) => ({
+      index,
+      kind: ROOT_KIND[s.steps[0]?.role] ?? s.steps[0]?.role ?? "stage",
+      steps: s.steps.map((st) => st.label),
+      after: s.dependsOn.flatMap((id) => (position.has(id) ? [position.get(id)!] : [])),
+    }));
     this.job = new Job(this.pipeline, this.runner, this.scope, stages, this.facts);
     new JobDisplay(this.job);
     if (this.pending) this.update(this.pending);

@@ -9,6 +9,7 @@ import type { Pipeline } from "../pipeline/pipeline";
 import { progressPayload, type ProgressFacts } from "../display/progress";
 import { PROTOCOL_VERSION, type JobMetric, type JobPayload, type JobStage, type JobWorker, type StageStatus } from "../display/protocol";
 import type { ProgressSnapshot } from "./executor";
+import type { ExecNode } from "./plan";
 import type { PipelineState, StageMetrics, WorkerMetrics } from "./result";
 import type { RunScope } from "./run-scope";
 
@@ -17,7 +18,7 @@ export const JOB_LOG_LINES = 200;
 /** An option's value is cut to this many characters in the view. */
 const OPTION_CHARS = 200;
 
-const STAGE_FIELDS = new Set(["index", "kind", "steps", "elementsIn", "wallMillis", "status"]);
+const STAGE_FIELDS = new Set(["index", "kind", "steps", "elementsIn", "wallMillis", "status", "after"]);
 const WORKER_FIELDS = new Set(["worker", "elementsOut", "busyMillis"]);
 
 /** A runner's own figures beyond the shared shape (a Spark stage id), kept when they are plain values. */
@@ -31,7 +32,26 @@ function extraOf(figures: object, known: ReadonlySet<string>): Record<string, st
 }
 
 /** A stage as a runner declares it before the run: its figures start at zero. */
-export type PlannedStage = Pick<StageMetrics, "index" | "steps"> & { kind: string } & Partial<Omit<StageMetrics, "index" | "steps" | "kind">>;
+export type PlannedStage = Pick<StageMetrics, "index" | "steps"> & { kind: string; after?: readonly number[] } & Partial<Omit<StageMetrics, "index" | "steps" | "kind">>;
+
+/**
+ * For stages made of executable nodes, the indices of the stages each one reads from (its
+ * main and side inputs' producers), for the stage graph.
+ */
+export function upstreamStages(stages: readonly { readonly nodes: readonly ExecNode[] }[]): number[][] {
+  const producer = new Map<string, number>();
+  stages.forEach((s, i) => {
+    for (const e of s.nodes) for (const pc of e.outputs.values()) producer.set(pc.id, i);
+  });
+  return stages.map((s, i) => {
+    const from = new Set<number>();
+    for (const e of s.nodes) for (const pc of [...e.inputs, ...e.sideInputs]) {
+      const j = producer.get(pc.id);
+      if (j !== undefined && j !== i) from.add(j);
+    }
+    return [...from].sort((a, b) => a - b);
+  });
+}
 
 /** The live state of one run, fed by its runner. */
 export class Job {
@@ -55,7 +75,16 @@ export class Job {
     stages: readonly PlannedStage[],
     private readonly facts: ProgressFacts = {},
   ) {
-    this.stages = stages.map((s) => ({ index: s.index, kind: s.kind, status: "pending", steps: [...s.steps], elementsIn: s.elementsIn ?? 0, wallMillis: s.wallMillis ?? 0, extra: extraOf(s, STAGE_FIELDS) }));
+    this.stages = stages.map((s) => ({
+      index: s.index,
+      kind: s.kind,
+      status: "pending",
+      steps: [...s.steps],
+      elementsIn: s.elementsIn ?? 0,
+      wallMillis: s.wallMillis ?? 0,
+      extra: extraOf(s, STAGE_FIELDS),
+      ...(s.after?.length ? { after: [...s.after] } : {}),
+    }));
     this.unfollow = scope.logs.subscribe(() => this.changed());
   }
 

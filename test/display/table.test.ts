@@ -39,10 +39,10 @@ test("HTML fallback: text left-aligned, numbers right-aligned, in cells and head
   const h = html(b);
   const heads = cells(h, "th");
   assert.deepEqual(heads.map((c) => c.align), ["left", "right", "right"]);
-  assert.deepEqual(heads.map((c) => c.style), ["text-align: left", "text-align: right", "text-align: right"]);
+  assert.deepEqual(heads.map((c) => c.style), ["text-align: left; overflow-wrap: anywhere", "text-align: right; overflow-wrap: anywhere", "text-align: right; overflow-wrap: anywhere"]);
   const tds = cells(h, "td");
   assert.deepEqual(tds.slice(0, 3).map((c) => c.align), ["left", "right", "right"]);
-  assert.ok(tds.every((c) => c.style === `text-align: ${c.align}`));
+  assert.ok(tds.every((c) => c.style === `text-align: ${c.align}; overflow-wrap: anywhere`));
   // text/plain pads numbers on the left, text on the right.
   const lines = text(b).split("\n");
   assert.equal(lines[1], "name | credits |  gpa");
@@ -91,7 +91,7 @@ test("an empty PCollection from ReadFromSQL keeps its declared column types, thr
   assert.equal(payload(b).total, 0);
   assert.deepEqual(types(b), want);
   assert.deepEqual(payload(b).columns.map((c) => c.nullable), [true, true, true]);
-  assert.match(html(b), /<th align="right" style="text-align: right">credits <small>integer<\/small><\/th>/);
+  assert.match(html(b), /<th align="right" style="text-align: right; overflow-wrap: anywhere">credits <small>integer<\/small><\/th>/);
   assert.match(text(b), /^Read — 0 elements\ncno \| credits \| start\n/);
   const filtered = rows.apply("Keep", beam.Filter(() => true));
   const distinct = filtered.apply("Distinct", beam.Distinct());

@@ -218,6 +218,11 @@ test("the notebook exported with nbconvert is inert too", { timeout: 300000 }, a
     assert.equal(seen.images + seen.scripts + seen.jsLinks + seen.handlers.length, 0, `exported output ${i} holds markup from data`);
   }
   assert.deepEqual(dialogs, [], "a dialog fired in the exported page");
+  const width = await exported.evaluate(() => {
+    const el = (globalThis as any).document.documentElement;
+    return { scroll: el.scrollWidth as number, client: el.clientWidth as number };
+  });
+  assert.ok(width.scroll <= width.client, `the exported page is ${width.scroll}px wide in a ${width.client}px window`);
   inert["exported HTML"] = n;
   writeFileSync(join(ARTIFACTS, "hostile-counts.json"), JSON.stringify(inert, null, 1));
   console.log(`# reliability: hostile ${JSON.stringify(inert)}`);

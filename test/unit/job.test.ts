@@ -5,9 +5,10 @@
 import test, { describe } from "node:test";
 import assert from "node:assert/strict";
 import * as beam from "../../lib";
-import { Job, JOB_LOG_LINES } from "../../lib/runners/job";
+import { Job, JOB_LOG_LINES, upstreamStages } from "../../lib/runners/job";
+import { planStages } from "../../lib/runners/local/stages";
 import { jobBundle } from "../../lib/display/job-view";
-import { filterLogLines, logChoices, throughputText } from "../../lib/display/job-text";
+import { afterText, filterLogLines, logChoices, stageColumns, throughputText } from "../../lib/display/job-text";
 import { JOB_MIME, PROGRESS_MIME, type JobLogLine } from "../../lib/display/protocol";
 import { enterStep, exitStep, startRun } from "../../lib/runners/run-scope";
 import { executableNodes, planFor } from "../../lib/runners/plan";
@@ -109,6 +110,31 @@ describe("Job", () => {
     assert.equal(s.logs.dropped, 30);
     assert.equal(s.logs.total, JOB_LOG_LINES + 30);
     assert.equal(s.logs.lines[0].worker, null);
+  });
+});
+
+describe("the stage graph", () => {
+  test("each stage knows the stages it reads from; branches that can run side by side share a column", () => {
+    const p = new beam.Pipeline({ runner: "local", workers: 2 });
+    const nums = p.apply("Nums", beam.Create([1, 2, 3]));
+    const byParity = nums.apply("Key", beam.Map((n: number): [number, number] => [n % 2, n])).apply("Group", beam.GroupByKey());
+    const total = nums.apply("Total", beam.CombineGlobally((xs: number[]) => xs.length));
+    beam.Flatten.of([byParity.apply("Size", beam.Map(([, xs]: [number, number[]]) => xs.length)), total], "Both");
+    const stages = planStages(planFor(executableNodes(p, hasOperator), null), (e) => (e.spec.kind === "Create" ? "coordinator" : "workers"));
+    const after = upstreamStages(stages);
+    assert.deepEqual(after[0], [], "the first stage reads nothing of another stage");
+    assert.ok(after.slice(1).every((a) => a.length > 0 && a.every((i) => i < after.indexOf(a))), `every later stage reads from earlier ones: ${JSON.stringify(after)}`);
+    const job = new Job(p, "local", startRun("g", null, false), stages.map((s, i) => ({ index: s.index, kind: s.kind, steps: s.nodes.map((e) => e.node.fullLabel), after: after[i] })));
+    const snap = job.snapshot();
+    const columns = stageColumns(snap.stages);
+    assert.equal(columns.flat().length, snap.stages.length, "every stage is in one column");
+    assert.ok(columns.length < snap.stages.length, `parallel branches share a column: ${columns.map((c) => c.map((s) => s.index).join("+")).join(" → ")}`);
+    for (const [d, column] of columns.entries()) {
+      for (const s of column) for (const a of s.after ?? []) assert.ok(columns.findIndex((c) => c.some((x) => x.index === a)) < d, `S${s.index + 1} stands right of S${a + 1}`);
+    }
+    assert.match(afterText(snap.stages[1]), /^after S\d/);
+    // A runner that says nothing of what its stages read gets one column per stage.
+    assert.equal(stageColumns(snap.stages.map(({ after: _a, ...s }) => s)).length, snap.stages.length);
   });
 });
 

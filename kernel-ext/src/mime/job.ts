@@ -8,7 +8,7 @@
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
 import { JOB_MIME, type JobLogLine, type JobPayload, type JobStage, type StageStatus } from "../../../lib/display/protocol";
-import { droppedText, filterLogLines, logChoices, logTime, millisText, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText, type LogFilter } from "../../../lib/display/job-text";
+import { afterText, droppedText, filterLogLines, logChoices, logTime, millisText, stageColumns, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText, type LogFilter } from "../../../lib/display/job-text";
 import { h } from "../dom";
 import { asJobPayload } from "../model/payloads";
 import { formatCount } from "../model/table-model";
@@ -59,27 +59,40 @@ export class JobView extends Widget implements IRenderMime.IRenderer {
     return s;
   }
 
-  /** The stages in run order, each a box with its status, steps and figures, arrows between them. */
+  /**
+   * The stage graph: stages in columns by depth (a stage stands right of every stage it
+   * reads from, so parallel branches share a column), each a box with its status, steps,
+   * figures and the stages it comes after; without that, one column per stage in run order.
+   */
   private stages(stages: readonly JobStage[]): HTMLElement {
     const flow = h("ol", "bl-Job-stages");
-    flow.setAttribute("aria-label", "Stages in run order");
-    for (const s of stages) {
-      const box = h("li", `bl-Job-stage bl-mod-${s.status}`);
-      box.dataset.stage = String(s.index);
-      const head = h("div", "bl-Job-stageHead");
-      const status = h("span", "bl-Job-stageStatus");
-      const glyph = h("span", "bl-Job-glyph", STAGE_GLYPH[s.status]);
-      glyph.setAttribute("aria-hidden", "true");
-      status.append(glyph, h("span", undefined, STAGE_STATUS_TEXT[s.status]));
-      head.append(h("span", "bl-Job-stageName", stageName(s)), status);
-      const steps = h("ul", "bl-Job-stageSteps");
-      for (const label of s.steps) steps.append(h("li", undefined, label));
-      const figures = h("div", "bl-Job-stageFigures", `${formatCount(s.elementsIn)} in · ${millisText(s.wallMillis)} · ${throughputText(s.elementsIn, s.wallMillis)}`);
-      box.append(head, steps, figures);
-      if (s.extra) box.append(h("div", "bl-Job-extra", Object.entries(s.extra).map(([k, v]) => `${k}: ${v}`).join(" · ")));
-      flow.append(box);
+    flow.setAttribute("aria-label", "Stage graph, from the sources on the left");
+    for (const column of stageColumns(stages)) {
+      const level = h("li", "bl-Job-level");
+      const boxes = h("ol", "bl-Job-levelStages");
+      for (const s of column) boxes.append(this.stageBox(s));
+      level.append(boxes);
+      flow.append(level);
     }
     return flow;
+  }
+
+  private stageBox(s: JobStage): HTMLElement {
+    const box = h("li", `bl-Job-stage bl-mod-${s.status}`);
+    box.dataset.stage = String(s.index);
+    const head = h("div", "bl-Job-stageHead");
+    const status = h("span", "bl-Job-stageStatus");
+    const glyph = h("span", "bl-Job-glyph", STAGE_GLYPH[s.status]);
+    glyph.setAttribute("aria-hidden", "true");
+    status.append(glyph, h("span", undefined, STAGE_STATUS_TEXT[s.status]));
+    head.append(h("span", "bl-Job-stageName", stageName(s)), status);
+    const steps = h("ul", "bl-Job-stageSteps");
+    for (const label of s.steps) steps.append(h("li", undefined, label));
+    const figures = h("div", "bl-Job-stageFigures", `${formatCount(s.elementsIn)} in · ${millisText(s.wallMillis)} · ${throughputText(s.elementsIn, s.wallMillis)}`);
+    box.append(head, steps, figures);
+    if (s.after?.length) box.append(h("div", "bl-Job-after", afterText(s)));
+    if (s.extra) box.append(h("div", "bl-Job-extra", Object.entries(s.extra).map(([k, v]) => `${k}: ${v}`).join(" · ")));
+    return box;
   }
 
   private table(head: string[], rows: (string | HTMLElement)[][], numeric: ReadonlySet<number>): HTMLTableElement {

@@ -26,7 +26,7 @@ import { PipelineResult, type StageMetrics, type WorkerMetrics } from "../result
 import { startRun, type RunScope } from "../run-scope";
 import { inKernel } from "../../display/emit";
 import { JobDisplay } from "../../display/job-view";
-import { Job } from "../job";
+import { Job, upstreamStages } from "../job";
 import { Mover, movabilityFindings, type Finding } from "./movable";
 import { pack, transferList, unpack, type FromWorker, type ShuffleSpec, type ToWorker, type WorkerFailure, type WorkerNode } from "./protocol";
 import { planStages, stageInputs, type Stage } from "./stages";
@@ -202,7 +202,8 @@ export class LocalRunner implements Runner {
     const stages = planStages(plan, placeOf);
     // In a notebook the job view shows the logs; elsewhere they print as they come.
     const scope = startRun(pipeline.name, null, !inKernel());
-    const job = inKernel() ? new Job(pipeline, this.name, scope, stages.map((s) => ({ index: s.index, kind: s.kind, steps: s.nodes.map((e) => e.node.fullLabel) })), { keepsCache: false }) : null;
+    const after = upstreamStages(stages);
+    const job = inKernel() ? new Job(pipeline, this.name, scope, stages.map((s, i) => ({ index: s.index, kind: s.kind, steps: s.nodes.map((e) => e.node.fullLabel), after: after[i] })), { keepsCache: false }) : null;
     if (job) new JobDisplay(job);
     const started = performance.now();
     let crash: unknown = null;
