@@ -151,7 +151,6 @@ export function elementsText(n: number): string {
 
 const CHAR = 7;
 const PAD = 20;
-const FONT = "font-family=\"sans-serif\"";
 
 /** The two text lines of a node in the static SVG. */
 function svgLines(t: Visible["nodes"][number]): [string, string] {
@@ -191,17 +190,25 @@ export function graphSvg(payload: GraphPayload, highlight: string | null = null)
   dagre.layout(g);
   const { width, height } = g.graph();
   const id = `beamlab-${randomBytes(5).toString("hex")}`;
-  const f = (v: number) => v.toFixed(1);
-  const parts: string[] = [`<rect width="100%" height="100%" fill="#ffffff"/>`];
+  // Whole numbers print without ".0", and attributes shared by many elements sit on a group:
+  // the SVG travels twice in a saved notebook (as itself and as the markdown image's base64).
+  const f = (v: number) => String(Math.round(v * 10) / 10);
+  const lines: string[] = [];
+  const counts: string[] = [];
   for (const e of view.edges) {
     const placed = g.edge(e.from, e.to);
     const pts = placed.points.map((q) => `${f(q.x)},${f(q.y)}`).join(" ");
-    parts.push(`<polyline points="${pts}" fill="none" stroke="#666" stroke-width="1.2"${e.kind === "side" ? ' stroke-dasharray="4 3"' : ""} marker-end="url(#${id}-arrow)"/>`);
+    lines.push(`<polyline points="${pts}"${e.kind === "side" ? ' stroke-dasharray="4 3"' : ""}/>`);
     // The count of what flows into a step; an output edge would repeat its PCollection's count.
     if (e.kind !== "output" && typeof e.count === "number" && placed.x !== undefined && placed.y !== undefined) {
-      parts.push(`<text x="${f(placed.x)}" y="${f(placed.y + 4)}" text-anchor="middle" ${FONT} font-size="11" fill="#333" stroke="#fff" stroke-width="3" paint-order="stroke">${e.count.toLocaleString("en-US")}</text>`);
+      counts.push(`<text x="${f(placed.x)}" y="${f(placed.y + 4)}">${e.count.toLocaleString("en-US")}</text>`);
     }
   }
+  const parts: string[] = [
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<g fill="none" stroke="#666" stroke-width="1.2" marker-end="url(#${id}-arrow)">${lines.join("")}</g>`,
+    `<g font-size="11" fill="#333" stroke="#fff" stroke-width="3" paint-order="stroke">${counts.join("")}</g>`,
+  ];
   for (const t of view.nodes) {
     const n = t.node;
     const b = g.node(n.id);
@@ -223,15 +230,15 @@ export function graphSvg(payload: GraphPayload, highlight: string | null = null)
     parts.push(
       `<g${faded ? ' opacity="0.55"' : ""}${marked ? ' class="beamlab-current"' : ""}><title>${title}${marked ? " (current step)" : ""}</title>` +
         `<rect x="${f(b.x - b.width / 2)}" y="${f(b.y - b.height / 2)}" width="${b.width}" height="${b.height}" rx="${rx}" fill="${fill}" stroke="${stroke}" stroke-width="${marked ? 3 : failed ? 2 : 1}"${dash}/>` +
-        `<text x="${f(b.x)}" y="${f(y1)}" text-anchor="middle" ${FONT} font-size="12" fill="#1a1a1a">${line1}</text>` +
-        (line2 ? `<text x="${f(b.x)}" y="${f(b.y + 12)}" text-anchor="middle" ${FONT} font-size="10" fill="${failed ? "#b71c1c" : "#444"}">${line2}</text>` : "") +
+        `<text x="${f(b.x)}" y="${f(y1)}" font-size="12" fill="#1a1a1a">${line1}</text>` +
+        (line2 ? `<text x="${f(b.x)}" y="${f(b.y + 12)}" font-size="10" fill="${failed ? "#b71c1c" : "#444"}">${line2}</text>` : "") +
         `</g>`,
     );
   }
   const defs = `<defs><marker id="${id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#666"/></marker></defs>`;
   const w = Math.ceil(width);
   const h = Math.ceil(height);
-  return `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${defs}${parts.join("")}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" id="${id}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" text-anchor="middle">${defs}${parts.join("")}</svg>`;
 }
 
 /** A text outline of the top-level graph (composites folded), with counts and failures. */

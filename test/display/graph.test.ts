@@ -148,7 +148,8 @@ test("the static SVG: composites collapsed, edge counts, escaped labels, unique 
   assert.ok(!svg.includes("<img"), "a label became markup");
   assert.ok(svg.includes("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;q&quot;"));
   // Edge counts on the edges into steps: 12 numbers into Key, 12 pairs into the composite.
-  const edgeLabels = [...svg.matchAll(/<text[^>]*paint-order="stroke">([^<]*)<\/text>/g)].map((m) => m[1]);
+  const countGroup = /<g [^>]*paint-order="stroke">(.*?)<\/g>/.exec(svg)?.[1] ?? "";
+  const edgeLabels = [...countGroup.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
   assert.deepEqual(edgeLabels, ["12", "12"]);
   assert.match(svg, /2 elements/);
   // The composite is one node: its inner GroupByKey is not drawn.
@@ -161,7 +162,7 @@ test("the static SVG: composites collapsed, edge counts, escaped labels, unique 
   assert.equal(ids(svg).filter((i) => ids(other).includes(i)).length, 0, "two graphs share an id");
   for (const s of [svg, other]) {
     const refs = [...s.matchAll(/url\(#([^)]+)\)/g)].map((m) => m[1]);
-    assert.ok(refs.length >= 3);
+    assert.ok(refs.length >= 1, "the edges point at an arrowhead");
     for (const r of refs) assert.ok(ids(s).includes(r), `unresolved #${r}`);
   }
   // The text outline stays, with the composite folded.
