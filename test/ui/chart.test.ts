@@ -13,7 +13,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import * as beam from "../../lib";
 import { bundleOf } from "../../lib/interactive/show";
 import { HOSTILE } from "./fixtures";
-import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, runNewCell, screenshot, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, openLab, runNewCell, screenshot, stopAll, waitKernelIdle, type Lab, openKernelSession } from "./helpers";
 
 const NOTEBOOK = "charts.ipynb";
 
@@ -24,9 +24,7 @@ const dialogs: string[] = [];
 
 before(async () => {
   // Nothing but our notebook.
-  lab = await startKernelLab({ notebooksDir: join(ARTIFACTS, "no-such-dir"), extraFiles: { [NOTEBOOK]: tslabNotebookJson(['import * as beam from "beamlab";']) } });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs);
+  ({ lab, browser, page } = await openKernelSession({ notebooksDir: join(ARTIFACTS, "no-such-dir"), extraFiles: { [NOTEBOOK]: tslabNotebookJson(['import * as beam from "beamlab";']) } }, dialogs));
 });
 
 after(async () => {

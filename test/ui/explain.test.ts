@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, runNewCell, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, openLab, runNewCell, stopAll, waitKernelIdle, type Lab, openKernelSession } from "./helpers";
 import { HOSTILE } from "./fixtures";
 
 declare function getComputedStyle(el: unknown): { [k: string]: string } & { getPropertyValue(name: string): string };
@@ -21,9 +21,7 @@ let page: Page;
 const dialogs: string[] = [];
 
 before(async () => {
-  lab = await startKernelLab({ warehouse: true });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs, 1280);
+  ({ lab, browser, page } = await openKernelSession({ warehouse: true }, dialogs, 1280));
 });
 
 after(async () => {

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openNotebook as openNotebookIn, runNewCell, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, openNotebook as openNotebookIn, runNewCell, stopAll, waitKernelIdle, type Lab, openKernelSession } from "./helpers";
 
 // Runs in the page (page.evaluate); declared here for the type checker only.
 declare function getComputedStyle(el: unknown): { [k: string]: string } & { getPropertyValue(name: string): string };
@@ -25,9 +25,7 @@ const dialogs: string[] = [];
 const MIN_TEXT_PX = 7.5;
 
 before(async () => {
-  lab = await startKernelLab({ warehouse: true });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs, 1400);
+  ({ lab, browser, page } = await openKernelSession({ warehouse: true }, dialogs, 1400));
 });
 
 after(async () => {

@@ -231,7 +231,6 @@ export async function launchBrowser(): Promise<Browser> {
   return browser;
 }
 
-/** Saves a full-page screenshot to test-artifacts/<name>.png and returns its path. */
 /**
  * A new page that records every dialog into `dialogs` and dismisses it: an alert() from
  * markup injected through data would land there, so tests assert it stays empty.
@@ -245,6 +244,7 @@ export async function watchedPage(browser: Browser, dialogs: string[], width = 1
   return page;
 }
 
+/** Saves a full-page screenshot to test-artifacts/<name>.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, "_")}.png`);
@@ -262,6 +262,20 @@ export async function openLab(page: Page, lab: Lab, path?: string): Promise<void
 export async function labextensionList(): Promise<string> {
   const { stdout, stderr } = await execFileP(JUPYTER, ["labextension", "list"], { env: process.env });
   return `${stdout}\n${stderr}`;
+}
+
+/** What a browser test of a live kernel starts from: the lab, the browser and one watched page. */
+export interface KernelSession {
+  lab: Lab;
+  browser: Browser;
+  page: Page;
+}
+
+/** Starts a kernel lab (see startKernelLab), the browser and a page `width` pixels wide that records its dialogs. */
+export async function openKernelSession(options: Parameters<typeof startKernelLab>[0], dialogs: string[], width?: number): Promise<KernelSession> {
+  const lab = await startKernelLab(options);
+  const browser = await launchBrowser();
+  return { lab, browser, page: await watchedPage(browser, dialogs, width) };
 }
 
 /** Stops every server and browser these helpers started (call from `after`). */

@@ -16,7 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Locator, Page } from "playwright-core";
-import { ARTIFACTS, JUPYTER, errorOutputs, inApp, launchBrowser, openNotebook, startKernelLab, stopAll, waitKernelIdle, watchedPage, type Lab } from "./helpers";
+import { ARTIFACTS, JUPYTER, inApp, openNotebook, stopAll, waitKernelIdle, type Lab, openKernelSession } from "./helpers";
 
 /** The strings, by name; the notebook defines the same as `H`. */
 const HOSTILE = {
@@ -79,9 +79,7 @@ const dialogs: string[] = [];
 const NB = "hostile.ipynb";
 
 before(async () => {
-  lab = await startKernelLab({ extraFiles: { [NB]: notebook() } });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs, 1280);
+  ({ lab, browser, page } = await openKernelSession({ extraFiles: { [NB]: notebook() } }, dialogs, 1280));
 });
 
 after(async () => {

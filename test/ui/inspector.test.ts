@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { errorOutputs, inApp, launchBrowser, openLab, screenshot, startKernelLab, stopAll, waitKernelIdle, watchedPage, type Lab } from "./helpers";
+import { errorOutputs, inApp, openLab, screenshot, stopAll, waitKernelIdle, type Lab, openKernelSession } from "./helpers";
 
 const NOTEBOOK = "03-teacher.ipynb";
 let lab: Lab;
@@ -18,9 +18,7 @@ let page: Page;
 const dialogs: string[] = [];
 
 before(async () => {
-  lab = await startKernelLab({ warehouse: true });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs, 1500);
+  ({ lab, browser, page } = await openKernelSession({ warehouse: true }, dialogs, 1500));
 });
 
 after(async () => {

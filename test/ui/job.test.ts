@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { tslabNotebookJson } from "../notebook";
 import { HOSTILE } from "./fixtures";
-import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openNotebook, startKernelLab, stopAll, waitKernelIdle, watchedPage, type Lab } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, openNotebook, stopAll, waitKernelIdle, type Lab, openKernelSession } from "./helpers";
 import { join } from "node:path";
 
 const NOTEBOOK = "job-view.ipynb";
@@ -54,9 +54,7 @@ const HOSTILE_CELL = [
 ].join("\n");
 
 before(async () => {
-  lab = await startKernelLab({ extraFiles: { [NOTEBOOK]: tslabNotebookJson(['import * as beam from "beamlab";', SLOW, HOSTILE_CELL]) } });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs, 1280);
+  ({ lab, browser, page } = await openKernelSession({ extraFiles: { [NOTEBOOK]: tslabNotebookJson(['import * as beam from "beamlab";', SLOW, HOSTILE_CELL]) } }, dialogs, 1280));
 });
 
 after(async () => {

@@ -16,7 +16,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { HOSTILE } from "./fixtures";
-import { ARTIFACTS, errorOutputs as errorOutputsOf, inApp as inAppOf, launchBrowser, openLab, recordKernelFrames, runNewCell as runNewCellOf, screenshot, startKernelLab, stopAll, waitKernelIdle as waitIdleOf, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs as errorOutputsOf, inApp as inAppOf, openLab, recordKernelFrames, runNewCell as runNewCellOf, screenshot, stopAll, waitKernelIdle as waitIdleOf, type Lab, openKernelSession } from "./helpers";
 
 const NOTEBOOK = "03-teacher.ipynb";
 let lab: Lab;
@@ -26,9 +26,7 @@ const dialogs: string[] = [];
 let frames: { sent: string[]; received: string[] };
 
 before(async () => {
-  lab = await startKernelLab({ warehouse: true });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs, 1500);
+  ({ lab, browser, page } = await openKernelSession({ warehouse: true }, dialogs, 1500));
   frames = recordKernelFrames(page);
 });
 

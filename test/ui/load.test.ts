@@ -14,7 +14,7 @@ import type { Browser, Page } from "playwright-core";
 import * as beam from "../../lib";
 import { writeCollegeSync } from "../../datasets/generate";
 import { classFromCsv } from "../course/pipelines";
-import { ARTIFACTS, inApp, launchBrowser, openNotebook, startKernelLab, stopAll, watchedPage, type Lab } from "./helpers";
+import { ARTIFACTS, inApp, openNotebook, stopAll, type Lab, openKernelSession } from "./helpers";
 
 const ROWS = Number(process.env.BEAMLAB_LOAD_ROWS ?? 200_000);
 const NOTEBOOKS = 8;
@@ -111,9 +111,7 @@ before(async () => {
   expected.class = digest(ref, "class");
   const extraFiles: Record<string, string> = {};
   for (let i = 1; i <= NOTEBOOKS; i++) extraFiles[`load-${i}.ipynb`] = notebook(csv, path.join(dir, `out-${i}`));
-  lab = await startKernelLab({ extraFiles });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs, 1280);
+  ({ lab, browser, page } = await openKernelSession({ extraFiles }, dialogs, 1280));
 });
 
 after(async () => {

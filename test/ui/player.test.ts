@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openNotebook, runNewCell, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, openNotebook, runNewCell, stopAll, waitKernelIdle, type Lab, openKernelSession } from "./helpers";
 
 let lab: Lab;
 let browser: Browser;
@@ -19,9 +19,7 @@ let page: Page;
 const dialogs: string[] = [];
 
 before(async () => {
-  lab = await startKernelLab({ warehouse: true });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs, 1400);
+  ({ lab, browser, page } = await openKernelSession({ warehouse: true }, dialogs, 1400));
 });
 
 after(async () => {

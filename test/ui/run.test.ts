@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tslabNotebookJson } from "../notebook";
 import type { Browser, Locator, Page } from "playwright-core";
-import { ARTIFACTS, errorOutputs as errorOutputsOf, inApp as inAppOf, launchBrowser, openLab, startKernelLab, stopAll, waitKernelIdle as waitIdleOf, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs as errorOutputsOf, inApp as inAppOf, openLab, stopAll, waitKernelIdle as waitIdleOf, type Lab, openKernelSession } from "./helpers";
 
 const NOTEBOOK = "edit-by-cell.ipynb";
 const CELLS = [
@@ -33,9 +33,7 @@ const dialogs: string[] = [];
 
 
 before(async () => {
-  lab = await startKernelLab({ notebooksDir: join(ARTIFACTS, "no-such-dir"), extraFiles: { [NOTEBOOK]: tslabNotebookJson(CELLS) } });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs, 1300);
+  ({ lab, browser, page } = await openKernelSession({ notebooksDir: join(ARTIFACTS, "no-such-dir"), extraFiles: { [NOTEBOOK]: tslabNotebookJson(CELLS) } }, dialogs, 1300));
 });
 
 after(async () => {

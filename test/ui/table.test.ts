@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { tslabNotebookJson } from "../notebook";
 import type { Browser, Locator, Page } from "playwright-core";
-import { ARTIFACTS, errorOutputs, inApp, launchBrowser, openLab, recordKernelFrames, startKernelLab, stopAll, waitKernelIdle, type Lab, watchedPage } from "./helpers";
+import { ARTIFACTS, errorOutputs, inApp, openLab, recordKernelFrames, stopAll, waitKernelIdle, type Lab, openKernelSession } from "./helpers";
 
 const N = 300_000;
 const NOTEBOOK = "tables.ipynb";
@@ -44,9 +44,7 @@ const dialogs: string[] = [];
 let frames: { sent: string[]; received: string[] };
 
 before(async () => {
-  lab = await startKernelLab({ extraFiles: { [NOTEBOOK]: notebook() } });
-  browser = await launchBrowser();
-  page = await watchedPage(browser, dialogs, 1400);
+  ({ lab, browser, page } = await openKernelSession({ extraFiles: { [NOTEBOOK]: notebook() } }, dialogs, 1400));
   frames = recordKernelFrames(page);
 });
 
