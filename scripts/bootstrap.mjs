@@ -3,7 +3,7 @@
 // step keeps a stamp under .bootstrap/ with a hash of its inputs and is skipped
 // ("ok (cached)") while that hash and the step's outputs are unchanged.
 //
-//   node scripts/bootstrap.mjs [--browser] [--prism] [--verbose]
+//   node scripts/bootstrap.mjs [--browser] [--prism] [--bench] [--verbose]
 //
 // Prints one line per step; --verbose adds what each step did and the output of the
 // commands it ran.
@@ -13,7 +13,9 @@
 // (if present: built into dist/wheels/, the wheel `npm pack` ships, and installed) ·
 // JupyterLab settings overrides in .venv · college warehouse load (if
 // dist/datasets/load.js exists) · chromium (only with --browser) · Beam's Prism
-// runner in .cache/go (only with --prism; the portable runner's tests build it too).
+// runner in .cache/go (only with --prism; the portable runner's tests build it too) ·
+// Apache Beam Python in .venv-bench from test/bench/peers/requirements.txt, with Prism
+// (only with --bench: the peers benchmark and its test).
 //
 // In a course folder (one that installed beamlab: `beamlab start` / `beamlab test` run
 // this file from node_modules/beamlab) the first three steps are npm's and the package's
@@ -56,15 +58,17 @@ const packageDir = (name) => path.dirname(requireFromPkg.resolve(`${name}/packag
 const args = new Set(process.argv.slice(2));
 for (const a of args) {
   if (a === "-h" || a === "--help") {
-    console.log("usage: node scripts/bootstrap.mjs [--browser] [--prism] [--verbose]\n" +
+    console.log("usage: node scripts/bootstrap.mjs [--browser] [--prism] [--bench] [--verbose]\n" +
       "env: BEAMLAB_SKIP_VENV=1 (no Python steps), BEAMLAB_SKIP_BUILD=1 (no tsc), BEAMLAB_PYTHON");
     process.exit(0);
-  } else if (a !== "--browser" && a !== "--prism" && a !== "--verbose") {
-    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser] [--prism] [--verbose])`);
+  } else if (a !== "--browser" && a !== "--prism" && a !== "--bench" && a !== "--verbose") {
+    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser] [--prism] [--bench] [--verbose])`);
   }
 }
 const WANT_BROWSER = args.has("--browser");
-const WANT_PRISM = args.has("--prism");
+const WANT_BENCH = args.has("--bench");
+// Beam Python's Prism runner runs on the binary the portable runner builds.
+const WANT_PRISM = args.has("--prism") || WANT_BENCH;
 const VERBOSE = args.has("--verbose");
 const SKIP_VENV = truthy(process.env.BEAMLAB_SKIP_VENV);
 const SKIP_BUILD = truthy(process.env.BEAMLAB_SKIP_BUILD);
@@ -601,6 +605,29 @@ if (WANT_PRISM) {
     run() {
       sh(process.execPath, ["-e", `require(${JSON.stringify(prism)}).installPrism((l) => console.log(l))`]);
       return { message: ".cache/go/bin/prism" };
+    },
+  });
+}
+
+// -------------------------------------------------------------- j. Beam Python (benchmarks)
+
+if (WANT_BENCH) {
+  const requirements = path.join(ROOT, "test", "bench", "peers", "requirements.txt");
+  const benchVenv = path.join(ROOT, ".venv-bench");
+  const benchPython = path.join(benchVenv, "bin", "python");
+  step("bench-venv", "python .venv-bench (Beam Python)", {
+    inputs: () => hash(fileHash(requirements), process.env.BEAMLAB_PYTHON || "python3"),
+    outputs: [".venv-bench/bin/python"],
+    run() {
+      if (spawnSync(benchPython, ["-c", "import sys"], { stdio: "ignore" }).status !== 0) {
+        fs.rmSync(benchVenv, { recursive: true, force: true });
+        sh(process.env.BEAMLAB_PYTHON || "python3", ["-m", "venv", benchVenv]);
+      }
+      sh(benchPython, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", "-r", requirements], {
+        env: { ...process.env, PIP_REQUIRE_VIRTUALENV: "false" },
+      });
+      sh(benchPython, ["-c", "import apache_beam"]);
+      return { message: ".venv-bench" };
     },
   });
 }

@@ -9,7 +9,8 @@
 //   2. then dist/test/notebooks/**, dist/test/ui/** and dist/test/e2e/package.test.js
 //      with --test-concurrency=1 (they share a kernel, a warehouse file and a browser;
 //      the package test's `npm pack` bootstraps this checkout, which must not race the
-//      bootstrap tests).
+//      bootstrap tests; the peers test's bootstrap --bench builds Prism, which the
+//      portable runner's tests build too).
 // Optional SUBSTRING arguments keep only test files whose path contains one of them.
 // Ends with one line "N passed, N failed[, N skipped]" summed over both runs and
 // exits non-zero when anything failed, a runner failed, or no test ran at all.
@@ -22,7 +23,7 @@ import { filesBelow } from "./walk.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TEST_DIR = path.join(ROOT, "dist", "test");
-const SERIAL = [...["notebooks", "ui"].map((d) => path.join(TEST_DIR, d) + path.sep), path.join(TEST_DIR, "e2e", "package.test.js")];
+const SERIAL = [...["notebooks", "ui"].map((d) => path.join(TEST_DIR, d) + path.sep), ...["package", "peers"].map((t) => path.join(TEST_DIR, "e2e", `${t}.test.js`))];
 
 function findTests(dir) {
   return filesBelow(dir).filter((p) => p.endsWith(".test.js"));

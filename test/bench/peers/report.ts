@@ -1,0 +1,99 @@
+/**
+ * RESULTS.md from a run of the peers benchmark: one table per case and size (median time,
+ * ratio to beamlab direct, start-up, peak memory, whether the outputs equal the loop's),
+ * the headline ratios, the machine, the date, the command, and a chart of time against
+ * rows per engine, rendered to SVG with beamlab's own chart code.
+ */
+import * as os from "node:os";
+import * as beam from "../../../lib";
+import { renderSvg } from "../../../lib/display/chart";
+import type { CaseName } from "./cases";
+import { ENGINE_NAMES, type EngineId } from "./engines";
+import type { CaseRun } from "./run-case";
+
+const ms = (v: number | null) => (v === null ? "–" : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ms`);
+const times = (x: number) => (x >= 100 ? `${x.toFixed(0)}×` : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`);
+
+/** What a cell of the time column says: the median, "> limit", or the error. */
+function timeCell(r: CaseRun): string {
+  if (r.timedOut !== null) return `> ${ms(r.timedOut)}`;
+  if (r.error) return `failed: ${r.error.split("\n").pop()?.slice(0, 80).replace(/\|/g, "/")}`;
+  return `${ms(r.medianMs)} (${r.runs.length} run${r.runs.length === 1 ? "" : "s"})`;
+}
+
+/** Time of `r` over beamlab direct's on the same case and size (a lower bound when `r` hit the limit). */
+export function ratioToDirect(r: CaseRun, all: CaseRun[]): string {
+  const d = all.find((x) => x.engine === "beamlab-direct" && x.case === r.case && x.rows === r.rows);
+  if (!d?.medianMs) return "–";
+  if (r.timedOut !== null) return `> ${times(r.timedOut / d.medianMs)}`;
+  return r.medianMs ? times(r.medianMs / d.medianMs) : "–";
+}
+
+function equalCell(r: CaseRun, all: CaseRun[]): string {
+  const loop = all.find((x) => x.engine === "loop" && x.case === r.case && x.rows === r.rows);
+  if (!r.digest || !loop?.digest) return "–";
+  return JSON.stringify(r.digest) === JSON.stringify(loop.digest) ? "yes" : "**NO**";
+}
+
+/** The same-run ratios the README quotes: how many times slower each peer is than beamlab direct (or faster, below 1). */
+export function headlines(all: CaseRun[]): string[] {
+  const out: string[] = [];
+  const pairs: [EngineId, string][] = [
+    ["loop", "the hand-written loop"],
+    ["arquero", "arquero"],
+    ["duckdb", "DuckDB"],
+    ["npm-beam", "the apache-beam npm SDK"],
+    ["beam-python-direct", "Beam Python's DirectRunner"],
+    ["beam-python-prism", "Beam Python on Prism"],
+    ["beam-python-ib", "Interactive Beam's ib.collect"],
+  ];
+  for (const rows of [...new Set(all.map((r) => r.rows))].sort((a, b) => a - b)) {
+    for (const [id, name] of pairs) {
+      const cells = all.filter((r) => r.engine === id && r.rows === rows).map((r) => `${r.case} ${ratioToDirect(r, all)}`);
+      if (cells.length) out.push(`- ${rows.toLocaleString("en-US")} rows, ${name} / beamlab direct: ${cells.join(", ")}`);
+    }
+  }
+  return out;
+}
+
+/** The chart's vega-lite spec: median time against rows, one line per engine, log scales. */
+export async function chartSpec(all: CaseRun[], c: CaseName): Promise<Record<string, unknown>> {
+  const points = all.filter((r) => r.case === c && r.medianMs !== null && r.timedOut === null).map((r) => ({ rows: r.rows, seconds: (r.medianMs as number) / 1000, engine: ENGINE_NAMES[r.engine] }));
+  const spec = await beam.chart(points).line({ x: "rows", y: "seconds", color: "engine" }).title(`${c}: median time against rows (log scales)`).size(640, 360).toSpec();
+  const enc = spec.encoding as Record<string, Record<string, unknown>>;
+  enc.x = { ...enc.x, type: "quantitative", scale: { type: "log" }, title: "rows" };
+  enc.y = { ...enc.y, type: "quantitative", scale: { type: "log" }, title: "seconds" };
+  spec.mark = { type: "line", point: true };
+  return spec;
+}
+
+export async function chartSvg(all: CaseRun[], c: CaseName): Promise<string> {
+  return renderSvg(await chartSpec(all, c));
+}
+
+export function resultsMarkdown(all: CaseRun[], o: { command: string; busy: string; charts: Record<string, string> }): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const lines = [
+    "# beamlab against the engines a student or a teacher would pick instead",
+    "",
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}. ${o.busy}`,
+    "",
+    `Reproduce: \`${o.command}\`. Every engine reads the same generated files and writes the same canonical lines (test/bench/peers/cases.ts says what each case does); "equal" compares each output with the hand-written loop's as a sorted multiset. Times are medians of the runs made (up to 3; fewer when a case is slow); start-up (the child's wall time less its runs: process start, imports, engine start; for the cached re-show it includes the first show, which fills the cache) is apart; peak memory is the child process's maximum RSS (Beam Python's includes its largest child, e.g. Prism).`,
+    "",
+    "## Headline ratios (time / beamlab direct, same run; above 1 means beamlab direct is faster)",
+    "",
+    ...headlines(all),
+    "",
+  ];
+  for (const c of [...new Set(all.map((r) => r.case))]) {
+    lines.push(`## ${c}`, "", `![${c}: time against rows](${o.charts[c]})`, "");
+    for (const rows of [...new Set(all.filter((r) => r.case === c).map((r) => r.rows))].sort((a, b) => a - b)) {
+      lines.push(`### ${c}, ${rows.toLocaleString("en-US")} rows`, "", "| engine | time | / beamlab direct | start-up | peak memory | equal |", "| --- | --- | --- | --- | --- | --- |");
+      for (const r of all.filter((x) => x.case === c && x.rows === rows)) {
+        lines.push(`| ${ENGINE_NAMES[r.engine]} | ${timeCell(r)} | ${ratioToDirect(r, all)} | ${ms(r.startupMs)} | ${r.maxRssMiB === null ? "–" : `${r.maxRssMiB.toFixed(0)} MiB`} | ${equalCell(r, all)} |`);
+      }
+      lines.push("");
+    }
+  }
+  return lines.join("\n");
+}
