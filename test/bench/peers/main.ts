@@ -4,9 +4,11 @@
  * Beam), on the course's pipelines and a word count, over the same generated files.
  *
  *   node dist/test/bench/peers/main.js [--rows 10000,100000,1000000] [--big 5000000]
- *       [--engines a,b] [--cases teacher,class] [--runs 3] [--limit-seconds 120] [--out test/bench/RESULTS.md]
+ *       [--engines a,b] [--cases teacher,class] [--runs 3] [--limit-seconds 120] [--out test/bench/RESULTS.md] [--update]
  *
- * `--big` sizes run beamlab's own engines only. Writes RESULTS.md and one SVG chart per case
+ * `--big` sizes run beamlab's own engines only. An engine that hit the time limit on a case
+ * is not run on that case's larger sizes (reported as over the limit). `--update` keeps the
+ * cases of the last RESULTS.json that this run does not measure (and says when each was run). Writes RESULTS.md and one SVG chart per case
  * next to it; prints each case as it finishes.
  */
 import * as fs from "node:fs";
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
   const limitMs = Number(flag("limit-seconds", "120")) * 1000;
   const target = path.resolve(ROOT, flag("out", "test/bench/RESULTS.md"));
   const load = os.loadavg()[0];
+  const jsonFile = target.replace(/\.md$/, ".json");
+  const kept: CaseRun[] = process.argv.includes("--update") && fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, "utf8")) as CaseRun[]) : [];
   const all: CaseRun[] = [];
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "beamlab-peers-out-"));
   try {
@@ -43,6 +47,11 @@ async function main(): Promise<void> {
       const here = big.includes(rows) && !rowsList.includes(rows) ? engines.filter((e) => BEAMLAB_ENGINES.includes(e) || e === "loop") : engines;
       for (const c of cases) {
         for (const e of here) {
+          const over = all.find((x) => x.engine === e && x.case === c && x.timedOut !== null);
+          if (over) {
+            all.push({ ...over, rows, runs: [], medianMs: null, startupMs: null, maxRssMiB: null, digest: null, measuredAt: new Date().toISOString(), skipped: `over the limit at ${over.rows.toLocaleString("en-US")} rows` });
+            continue;
+          }
           const r = await runCase(e, c, rows, input, path.join(work, `${e}-${c}`), { runs, budgetMs: 20_000, limitMs });
           all.push(r);
           const what = r.timedOut ? `> ${limitMs / 1000} s` : r.error ? `FAILED ${r.error}` : `${r.medianMs?.toFixed(0)} ms (${ratioToDirect(r, all)} of direct; start-up ${r.startupMs?.toFixed(0)} ms; ${r.maxRssMiB?.toFixed(0)} MiB)`;
@@ -53,6 +62,8 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+  const measured = new Set(all.map((r) => `${r.engine}|${r.case}|${r.rows}`));
+  all.push(...kept.filter((r) => !measured.has(`${r.engine}|${r.case}|${r.rows}`)));
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const charts: Record<string, string> = {};
   for (const c of cases) {
@@ -63,8 +74,8 @@ async function main(): Promise<void> {
   const after = os.loadavg()[0];
   const busy = `Load average ${load.toFixed(1)} when the run began and ${after.toFixed(1)} when it ended${Math.max(load, after) > 1.5 ? " (the machine was busy: ratios hold better than absolute times)" : ""}.`;
   const command = `npm run bench:peers${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-  fs.writeFileSync(target, resultsMarkdown(all, { command, busy, charts }));
-  fs.writeFileSync(target.replace(/\.md$/, ".json"), JSON.stringify(all, null, 1));
+  fs.writeFileSync(target, resultsMarkdown(all, { command, busy, charts, merged: kept.length > 0 }));
+  fs.writeFileSync(jsonFile, JSON.stringify(all, null, 1));
   console.log(`wrote ${path.relative(ROOT, target)}`);
 }
 

@@ -16,6 +16,7 @@ const times = (x: number) => (x >= 100 ? `${x.toFixed(0)}×` : x >= 10 ? `${x.to
 
 /** What a cell of the time column says: the median, "> limit", or the error. */
 function timeCell(r: CaseRun): string {
+  if (r.skipped) return `> ${ms(r.timedOut)} (not run: ${r.skipped})`;
   if (r.timedOut !== null) return `> ${ms(r.timedOut)}`;
   if (r.error) return `failed: ${r.error.split("\n").pop()?.slice(0, 80).replace(/\|/g, "/")}`;
   return `${ms(r.medianMs)} (${r.runs.length} run${r.runs.length === 1 ? "" : "s"})`;
@@ -25,6 +26,8 @@ function timeCell(r: CaseRun): string {
 export function ratioToDirect(r: CaseRun, all: CaseRun[]): string {
   const d = all.find((x) => x.engine === "beamlab-direct" && x.case === r.case && x.rows === r.rows);
   if (!d?.medianMs) return "–";
+  // Over the limit on fewer rows: the ratio at this size is unknown, only that it is slower.
+  if (r.skipped) return "–";
   if (r.timedOut !== null) return `> ${times(r.timedOut / d.medianMs)}`;
   return r.medianMs ? times(r.medianMs / d.medianMs) : "–";
 }
@@ -61,9 +64,12 @@ export async function chartSpec(all: CaseRun[], c: CaseName): Promise<Record<str
   const points = all.filter((r) => r.case === c && r.medianMs !== null && r.timedOut === null).map((r) => ({ rows: r.rows, seconds: (r.medianMs as number) / 1000, engine: ENGINE_NAMES[r.engine] }));
   const spec = await beam.chart(points).line({ x: "rows", y: "seconds", color: "engine" }).title(`${c}: median time against rows (log scales)`).size(640, 360).toSpec();
   const enc = spec.encoding as Record<string, Record<string, unknown>>;
-  enc.x = { ...enc.x, type: "quantitative", scale: { type: "log" }, title: "rows" };
+  enc.x = { ...enc.x, type: "quantitative", scale: { type: "log" }, title: "rows", axis: { format: "~s" } };
   enc.y = { ...enc.y, type: "quantitative", scale: { type: "log" }, title: "seconds" };
   spec.mark = { type: "line", point: true };
+  // A file read on its own (a dark page too) needs its own background; engine names are long.
+  spec.background = "white";
+  spec.config = { ...(spec.config as object), legend: { labelLimit: 360 } };
   return spec;
 }
 
@@ -71,7 +77,21 @@ export async function chartSvg(all: CaseRun[], c: CaseName): Promise<string> {
   return renderSvg(await chartSpec(all, c));
 }
 
-export function resultsMarkdown(all: CaseRun[], o: { command: string; busy: string; charts: Record<string, string> }): string {
+/** When each engine was measured, for a report that merges runs made at different times (`--update`). */
+function runTimes(all: CaseRun[], merged: boolean): string[] {
+  if (!merged) return [];
+  const spans = new Map<string, string[]>();
+  for (const r of all) spans.set(ENGINE_NAMES[r.engine], [...(spans.get(ENGINE_NAMES[r.engine]) ?? []), r.measuredAt]);
+  const hm = (iso: string) => iso.slice(11, 16);
+  return [
+    "Measured in more than one run (`--update`), on the same machine and input files (UTC):",
+    "",
+    ...[...spans].map(([e, t]) => `- ${e}: ${hm(t.reduce((a, b) => (a < b ? a : b)))}–${hm(t.reduce((a, b) => (a > b ? a : b)))}`),
+    "",
+  ];
+}
+
+export function resultsMarkdown(all: CaseRun[], o: { command: string; busy: string; charts: Record<string, string>; merged: boolean }): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const lines = [
     "# beamlab against the engines a student or a teacher would pick instead",
@@ -80,6 +100,7 @@ export function resultsMarkdown(all: CaseRun[], o: { command: string; busy: stri
     "",
     `Reproduce: \`${o.command}\`. Every engine reads the same generated files and writes the same canonical lines (test/bench/peers/cases.ts says what each case does); "equal" compares each output with the hand-written loop's as a sorted multiset. Times are medians of the runs made (up to 3; fewer when a case is slow); start-up (the child's wall time less its runs: process start, imports, engine start; for the cached re-show it includes the first show, which fills the cache) is apart; peak memory is the child process's maximum RSS (Beam Python's includes its largest child, e.g. Prism).`,
     "",
+    ...runTimes(all, o.merged),
     "## Headline ratios (time / beamlab direct, same run; above 1 means beamlab direct is faster)",
     "",
     ...headlines(all),

@@ -31,6 +31,10 @@ export interface CaseRun {
   /** Per output: line count and a hash of the sorted lines. */
   digest: Record<string, string> | null;
   error: string | null;
+  /** When it ran (ISO time). */
+  measuredAt: string;
+  /** Not run, and why (it was over the limit on fewer rows). */
+  skipped?: string;
 }
 
 export interface RunOptions {
@@ -66,7 +70,7 @@ function command(engine: EngineId, c: CaseName, input: string, out: string, runs
 
 /** Runs `engine` on case `c` over the inputs in `input` (for `rows` rows). */
 export function runCase(engine: EngineId, c: CaseName, rows: number, input: string, out: string, o: RunOptions): Promise<CaseRun> {
-  const result: CaseRun = { engine, case: c, rows, runs: [], medianMs: null, startupMs: null, maxRssMiB: null, timedOut: null, digest: null, error: null };
+  const result: CaseRun = { engine, case: c, rows, runs: [], medianMs: null, startupMs: null, maxRssMiB: null, timedOut: null, digest: null, error: null, measuredAt: new Date().toISOString() };
   return new Promise((resolve) => {
     const [cmd, args] = command(engine, c, input, out, o.runs, o.budgetMs);
     const started = performance.now();
