@@ -44,7 +44,10 @@ export interface College {
   teacher: StagingTeacher[];
   student: StagingStudent[];
   class: StagingClass[];
+  /** Where the tables were written (the caller removes it). */
   dir: string;
+  /** The CSV file of each table written. */
+  files: Record<CollegeTable, string>;
 }
 
 /** Writes the synthetic college tables for `rows` class rows to a temp dir and reads them as staging records. */
@@ -63,7 +66,8 @@ export function loadCollege(rows: number, tables: CollegeTable[] = ["teacher", "
     const n = c === null ? null : Number(c);
     return { sid: nullIfEmpty(r.sid), cno: nullIfEmpty(r.cno), cname: nullIfEmpty(r.cname), credits: n === null || Number.isNaN(n) ? null : n, grade: nullIfEmpty(r.grade) };
   });
-  return { teacher, student, class: klass, dir };
+  const files = Object.fromEntries(res.files.map((f) => [f.table, f.path])) as Record<CollegeTable, string>;
+  return { teacher, student, class: klass, dir, files };
 }
 
 export function rmDir(dir: string): void {
