@@ -43,13 +43,15 @@ const GBK_TARGET = 2;
 const CSV_RATE_TARGET = 500_000;
 const MEMORY_TARGET_MIB = 300;
 
-/** A sink that remembers the one element of a Count.Globally. */
-function countInto(pc: beam.PCollection<any>, label: string, box: { n: number }): void {
-  pc.apply(`${label} count`, beam.combiners.Count.Globally()).apply(
+/**
+ * A sink that keeps every element of `pc` in `out`, as the loops keep theirs: both sides end
+ * with the same arrays of outputs, and their lengths are compared.
+ */
+function keepInto<T>(pc: beam.PCollection<T>, label: string, out: T[]): void {
+  pc.apply(
     `${label} sink`,
-    beam.Map((n: number) => {
-      box.n = n;
-      return n;
+    beam.Map((x: T) => {
+      out.push(x);
     }),
   );
 }
@@ -64,17 +66,14 @@ function teacherOutput(teachers: number, perDept: Iterable<[string | null, numbe
 
 /** The teacher pipeline as a user writes it: split the names, then count per department. */
 async function teacherRunner(rows: StagingTeacher[]): Promise<string> {
-  const box = { n: -1 };
+  const out: RefinedTeacher[] = [];
   const perDept: [string | null, number][] = [];
   const p = new beam.Pipeline({ runner: "direct" });
   const teachers = p.apply("Create", beam.Create(rows)).apply("Split instructor", beam.ParDo(new SplitInstructorFn()));
-  countInto(teachers, "teachers", box);
-  teachers
-    .apply("Department", beam.Map((t: RefinedTeacher) => t.dept))
-    .apply("Count per department", beam.combiners.Count.PerElement())
-    .apply("Keep counts", beam.Map((kv: [string | null, number]) => perDept.push(kv)));
+  keepInto(teachers, "teachers", out);
+  keepInto(teachers.apply("Department", beam.Map((t: RefinedTeacher) => t.dept)).apply("Count per department", beam.combiners.Count.PerElement()), "counts", perDept);
   await p.run();
-  return teacherOutput(box.n, perDept);
+  return teacherOutput(out.length, perDept);
 }
 
 function teacherLoop(rows: StagingTeacher[]): string {
@@ -91,12 +90,11 @@ function teacherLoop(rows: StagingTeacher[]): string {
 // ------------------------------------------------------------------ student
 
 async function studentRunner(rows: StagingStudent[]): Promise<number> {
-  const box = { n: -1 };
+  const out: RefinedStudent[] = [];
   const p = new beam.Pipeline({ runner: "direct" });
-  const students = p.apply("Create", beam.Create(rows)).apply("Format dob", beam.ParDo(new FormatDobFn()));
-  countInto(students, "students", box);
+  keepInto(p.apply("Create", beam.Create(rows)).apply("Format dob", beam.ParDo(new FormatDobFn())), "students", out);
   await p.run();
-  return box.n;
+  return out.length;
 }
 
 function studentLoop(rows: StagingStudent[]): number {
@@ -108,8 +106,8 @@ function studentLoop(rows: StagingStudent[]): number {
 // ------------------------------------------------------------------ class
 
 async function classRunner(rows: StagingClass[]): Promise<string> {
-  const takesBox = { n: -1 };
-  const classBox = { n: -1 };
+  const takesOut: Takes[] = [];
+  const classesOut: ClassRecord[] = [];
   const p = new beam.Pipeline({ runner: "direct" });
   const split = p.apply("Create", beam.Create(rows)).apply("Split takes and classes", beam.ParDo(new SplitClassFn()).withOutputs("takes", "classes"));
   const takes: beam.PCollection<Takes> = split.takes;
@@ -117,10 +115,10 @@ async function classRunner(rows: StagingClass[]): Promise<string> {
   const classes = keyed
     .apply("Group by cno", beam.GroupByKey<string, ClassRecord>())
     .apply("Keep first", beam.Map(([, records]: [string, ClassRecord[]]): ClassRecord => records[0]));
-  countInto(takes, "takes", takesBox);
-  countInto(classes, "classes", classBox);
+  keepInto(takes, "takes", takesOut);
+  keepInto(classes, "classes", classesOut);
   await p.run();
-  return `${takesBox.n}/${classBox.n}`;
+  return `${takesOut.length}/${classesOut.length}`;
 }
 
 function classLoop(rows: StagingClass[]): string {
@@ -152,12 +150,11 @@ function kvPairs(n: number, keys: number): [string, number][] {
 }
 
 async function gbkRunner(pairs: [string, number][]): Promise<number> {
-  const box = { n: -1 };
+  const out: [string, number[]][] = [];
   const p = new beam.Pipeline({ runner: "direct" });
-  const grouped = p.apply("Create", beam.Create(pairs)).apply("Group", beam.GroupByKey<string, number>());
-  countInto(grouped, "groups", box);
+  keepInto(p.apply("Create", beam.Create(pairs)).apply("Group", beam.GroupByKey<string, number>()), "groups", out);
   await p.run();
-  return box.n;
+  return out.length;
 }
 
 function gbkLoop(pairs: [string, number][]): number {
