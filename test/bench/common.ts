@@ -38,6 +38,30 @@ export async function timeMedian<R>(fn: () => R | Promise<R>, runs = 3): Promise
   return { ms: median(all), result, all };
 }
 
+/**
+ * Times `a` and `b` alternately (each warmed up once, then `runs` runs each, a then b), so a
+ * shared machine's changing load falls on both alike; the median of each and the last results.
+ */
+export async function timePair<A, B>(
+  a: () => A | Promise<A>,
+  b: () => B | Promise<B>,
+  runs = 5,
+): Promise<{ a: { ms: number; result: A; all: number[] }; b: { ms: number; result: B; all: number[] } }> {
+  let ra = await a();
+  let rb = await b();
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now();
+    ra = await a();
+    ta.push(performance.now() - t0);
+    t0 = performance.now();
+    rb = await b();
+    tb.push(performance.now() - t0);
+  }
+  return { a: { ms: median(ta), result: ra, all: ta }, b: { ms: median(tb), result: rb, all: tb } };
+}
+
 const nullIfEmpty = (s: string | undefined): string | null => (s === undefined || s === "" ? null : s);
 
 export interface College {

@@ -8,7 +8,7 @@
  *
  *   node dist/test/bench/engine.js [--rows N] [--lines N] [--class-lines N]
  *
- * Prints ratios (runner time / baseline time; warm-up once, then median of 3) and a summary
+ * Prints ratios (runner time / baseline time; each warmed up once, then 5 runs each, alternating) and a summary
  * with PASS/MISS against each target. Exits 0 either way.
  */
 import { spawnSync } from "node:child_process";
@@ -32,7 +32,7 @@ import {
   type Takes,
   CLASS_CSV_SCHEMA,
 } from "../course/pipelines";
-import { fmt, intFlag, loadCollege, printSummary, ratio, rmDir, tempDir, timeMedian, type Row } from "./common";
+import { fmt, intFlag, loadCollege, printSummary, ratio, rmDir, tempDir, timePair, type Row } from "./common";
 
 const ROWS = intFlag("rows", 1_000_000);
 const LINES = intFlag("lines", 5_000_000);
@@ -306,8 +306,7 @@ async function main(): Promise<void> {
   const summary: Row[] = [];
 
   const compare = async (name: string, runner: () => Promise<unknown>, baseline: () => unknown, target = RUNNER_TARGET, what = "loop") => {
-    const r = await timeMedian(runner);
-    const l = await timeMedian(baseline);
+    const { a: r, b: l } = await timePair(runner, baseline);
     if (String(r.result) !== String(l.result)) throw new Error(`${name}: runner output ${r.result} differs from ${what} output ${l.result}`);
     const x = ratio(r.ms, l.ms);
     console.log(`${name}: runner ${fmt(r.ms)} vs ${what} ${fmt(l.ms)} → ratio ${x.toFixed(2)}× (output ${String(r.result).slice(0, 120)}; runs ${r.all.map((m) => m.toFixed(0)).join("/")} vs ${l.all.map((m) => m.toFixed(0)).join("/")} ms)`);
