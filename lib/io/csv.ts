@@ -91,7 +91,13 @@ class CsvSource implements Source<Record<string, unknown>> {
   private typed(record: CsvRecord): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const f of this.fields!) {
-      const r = coerce(record[f.name], f);
+      const v = record[f.name];
+      // Most values need no conversion: a missing one in a nullable column, text in a STRING one.
+      if ((v === null && f.mode !== "REQUIRED") || (f.type === "STRING" && typeof v === "string" && v !== "")) {
+        setField(out, f.name, v);
+        continue;
+      }
+      const r = coerce(v, f);
       if (!r.ok) throw new Misfit(record, f, r.why, "read the column as STRING and clean it in a ParDo, or fix the data.");
       // A JavaScript number cannot hold it exactly, and the row type promises a number.
       if (typeof r.value === "bigint") {
