@@ -176,36 +176,43 @@ function opaqueId(v: object | symbol): string {
 }
 
 /** A Map keyed by value: primitives by themselves, everything else by {@link encodeKey}. */
-export class KeyedMap<K, V> {
+export class KeyedMap<K, V extends object> {
   // Strings and numbers are the common case and need no encoding: a JavaScript Map
   // already compares them as keys compare (-0 is 0, NaN is NaN, 1n is not 1). They never
-  // collide with structured keys because those live in their own map.
-  private readonly primitives = new Map<unknown, { key: K; value: V }>();
+  // collide with structured keys because those live in their own map. Their values are
+  // held directly (no entry object per key: a GroupByKey over many keys made one each).
+  private readonly primitives = new Map<unknown, V>();
   private readonly structured = new Map<string, { key: K; value: V }>();
 
   get size(): number {
     return this.primitives.size + this.structured.size;
   }
 
-  /** The entry for `key`, created with `init()` when absent. Throws a PipelineError for a key that is not data. */
-  upsert(key: K, init: () => V): { key: K; value: V } {
+  /**
+   * The value for `key`, created with `init()` and kept when absent. Values are objects (a
+   * group's array, a holder of an accumulator that changes), so a hit is one lookup.
+   * Throws a PipelineError for a key that is not data.
+   */
+  obtain(key: K, init: () => V): V {
     if (isPrimitive(key)) {
-      let e = this.primitives.get(key);
-      if (!e) this.primitives.set(key, (e = { key, value: init() }));
-      return e;
+      const v = this.primitives.get(key);
+      if (v !== undefined) return v;
+      const created = init();
+      this.primitives.set(key, created);
+      return created;
     }
     const enc = encodeKey(key);
     let e = this.structured.get(enc);
     if (!e) this.structured.set(enc, (e = { key, value: init() }));
-    return e;
+    return e.value;
   }
 
   get(key: K): V | undefined {
-    return (isPrimitive(key) ? this.primitives.get(key) : this.structured.get(encodeKey(key)))?.value;
+    return isPrimitive(key) ? this.primitives.get(key) : this.structured.get(encodeKey(key))?.value;
   }
 
   *entries(): IterableIterator<[K, V]> {
-    for (const e of this.primitives.values()) yield [e.key, e.value];
+    yield* this.primitives as Map<K, V>;
     for (const e of this.structured.values()) yield [e.key, e.value];
   }
 }

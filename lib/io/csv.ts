@@ -5,7 +5,7 @@
 import { error } from "../errors";
 import type { DeclaredColumn, PBegin, PCollection } from "../pipeline/pvalue";
 import type { PTransform } from "../pipeline/transform";
-import { readCsvFile, type CsvRecord } from "./csv-parser";
+import { csvRecordLine, readCsvFile, type CsvRecord } from "./csv-parser";
 import { matchFiles } from "./files";
 import { Read } from "./read-write";
 import { setField } from "./record";
@@ -60,17 +60,21 @@ class CsvSource implements Source<Record<string, unknown>> {
 
   private async *readFile(file: string, ctx: IOContext): AsyncIterable<Record<string, unknown>[]> {
     const range = this.range ?? undefined;
-    const rows = readCsvFile(file, { delimiter: this.opts.delimiter, label: ctx.label, range, onHeader: (header) => this.checkHeader(header, file, ctx.label) });
-    let batch: Record<string, unknown>[] = [];
-    for await (const { record, line } of rows) {
+    const opts = { delimiter: this.opts.delimiter, label: ctx.label, range, batchSize: ctx.bundleSize, onHeader: (header: readonly string[]) => this.checkHeader(header, file, ctx.label) };
+    let seen = 0;
+    for await (const records of readCsvFile(file, opts)) {
       if (ctx.signal.aborted) break;
-      batch.push(this.fields ? this.typed(record, file, line, ctx.label) : record);
-      if (batch.length >= ctx.bundleSize) {
-        yield batch;
-        batch = [];
-      }
+      if (this.fields) {
+        try {
+          yield records.map((r) => this.typed(r));
+        } catch (e) {
+          if (!(e instanceof Misfit)) throw e;
+          const line = await csvRecordLine(file, opts, seen + records.indexOf(e.record));
+          error(`Row at ${file}:${line} does not fit the schema: column ${e.field.name} (${e.field.type}) ${e.why}`, { label: ctx.label, element: e.record, hasElement: true, hint: e.hint });
+        }
+      } else yield records;
+      seen += records.length;
     }
-    if (batch.length) yield batch;
   }
 
   /** A schema column the header lacks would read as null in every row: refused, even when there are no rows. */
@@ -83,23 +87,26 @@ class CsvSource implements Source<Record<string, unknown>> {
     }
   }
 
-  private typed(record: CsvRecord, file: string, line: number, label: string): Record<string, unknown> {
+  /** The record typed by the schema; throws a {@link Misfit} for a value that does not fit (the caller finds its line). */
+  private typed(record: CsvRecord): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const f of this.fields!) {
-      const r = coerce(record[f.name], f);
-      if (!r.ok) this.misfit(record, file, line, label, f, r.why, "read the column as STRING and clean it in a ParDo, or fix the data.");
+      const v = record[f.name];
+      // Most values need no conversion: a missing one in a nullable column, text in a STRING one.
+      if ((v === null && f.mode !== "REQUIRED") || (f.type === "STRING" && typeof v === "string" && v !== "")) {
+        setField(out, f.name, v);
+        continue;
+      }
+      const r = coerce(v, f);
+      if (!r.ok) throw new Misfit(record, f, r.why, "read the column as STRING and clean it in a ParDo, or fix the data.");
       // A JavaScript number cannot hold it exactly, and the row type promises a number.
       if (typeof r.value === "bigint") {
-        this.misfit(record, file, line, label, f, `${r.value} is beyond ±2^53 − 1 (Number.MAX_SAFE_INTEGER), the largest integer a JavaScript number holds exactly`,
+        throw new Misfit(record, f, `${r.value} is beyond ±2^53 − 1 (Number.MAX_SAFE_INTEGER), the largest integer a JavaScript number holds exactly`,
           "read the column as STRING (an identifier is text), or load the file with beam.warehouse.open().load(...), which keeps it exact (ReadFromSQL then gives a bigint).");
       }
       setField(out, f.name, r.value);
     }
     return out;
-  }
-
-  private misfit(record: CsvRecord, file: string, line: number, label: string, f: FieldSchema, why: string, hint: string): never {
-    error(`Row at ${file}:${line} does not fit the schema: column ${f.name} (${f.type}) ${why}`, { label, element: record, hasElement: true, hint });
   }
 
   schema(): readonly DeclaredColumn[] | null {
@@ -109,6 +116,11 @@ class CsvSource implements Source<Record<string, unknown>> {
   describe() {
     return { pattern: this.pattern, ...(this.opts.schema ? { schema: typeof this.opts.schema === "string" ? this.opts.schema : this.fields!.map((f) => `${f.name}:${f.type}`).join(",") } : {}) };
   }
+}
+
+/** A row that does not fit the schema, before its line is known. */
+class Misfit {
+  constructor(readonly record: CsvRecord, readonly field: FieldSchema, readonly why: string, readonly hint: string) {}
 }
 
 /** @internal A worker's part of a CSV source (see `CsvSource.split`). */

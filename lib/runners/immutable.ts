@@ -10,6 +10,9 @@
  * reading the value throws (a getter, a Proxy's trap, a revoked Proxy).
  */
 export function deepFreeze<T>(value: T): T {
+  // Create freezes every element on every run: a primitive or an element frozen by an
+  // earlier run is the common case, and needs no stack of its own.
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
   const pending: unknown[] = [value];
   while (pending.length) {
     const v = pending.pop();

@@ -8,5 +8,5 @@ import { readCsvFile, type CsvRecord } from "../io/csv-parser";
 /** The records of `file`; `onHeader` sees its column names first (and may refuse them). */
 export async function* readCsvRecords(file: string, label: string, onHeader?: (header: readonly string[]) => void): AsyncGenerator<CsvRecord> {
   if (!fs.existsSync(file)) error(`No file ${JSON.stringify(file)}`, { label, hint: `check the path; the working directory is ${process.cwd()}.` });
-  for await (const { record } of readCsvFile(file, { label, onHeader })) yield record;
+  for await (const batch of readCsvFile(file, { label, onHeader })) for (const record of batch) yield record;
 }

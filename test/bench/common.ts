@@ -38,13 +38,40 @@ export async function timeMedian<R>(fn: () => R | Promise<R>, runs = 3): Promise
   return { ms: median(all), result, all };
 }
 
+/**
+ * Times `a` and `b` alternately (each warmed up once, then `runs` runs each, a then b), so a
+ * shared machine's changing load falls on both alike; the median of each and the last results.
+ */
+export async function timePair<A, B>(
+  a: () => A | Promise<A>,
+  b: () => B | Promise<B>,
+  runs = 5,
+): Promise<{ a: { ms: number; result: A; all: number[] }; b: { ms: number; result: B; all: number[] } }> {
+  let ra = await a();
+  let rb = await b();
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now();
+    ra = await a();
+    ta.push(performance.now() - t0);
+    t0 = performance.now();
+    rb = await b();
+    tb.push(performance.now() - t0);
+  }
+  return { a: { ms: median(ta), result: ra, all: ta }, b: { ms: median(tb), result: rb, all: tb } };
+}
+
 const nullIfEmpty = (s: string | undefined): string | null => (s === undefined || s === "" ? null : s);
 
 export interface College {
   teacher: StagingTeacher[];
   student: StagingStudent[];
   class: StagingClass[];
+  /** Where the tables were written (the caller removes it). */
   dir: string;
+  /** The CSV file of each table written. */
+  files: Record<CollegeTable, string>;
 }
 
 /** Writes the synthetic college tables for `rows` class rows to a temp dir and reads them as staging records. */
@@ -63,7 +90,8 @@ export function loadCollege(rows: number, tables: CollegeTable[] = ["teacher", "
     const n = c === null ? null : Number(c);
     return { sid: nullIfEmpty(r.sid), cno: nullIfEmpty(r.cno), cname: nullIfEmpty(r.cname), credits: n === null || Number.isNaN(n) ? null : n, grade: nullIfEmpty(r.grade) };
   });
-  return { teacher, student, class: klass, dir };
+  const files = Object.fromEntries(res.files.map((f) => [f.table, f.path])) as Record<CollegeTable, string>;
+  return { teacher, student, class: klass, dir, files };
 }
 
 export function rmDir(dir: string): void {

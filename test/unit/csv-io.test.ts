@@ -138,6 +138,27 @@ test("ReadFromCsv: the line number of a bad value after a multi-line quoted fiel
   assert.ok(err.message.includes(`${f}:5`), err.message);
 });
 
+test("ReadFromCsv: the line of a bad value many bundles into the file, and in a worker's part of a split file", async () => {
+  const dir = tmpDir();
+  // Over a megabyte, so the local runner reads it in two byte ranges; the bad row is in the second.
+  const rows = Array.from({ length: 60_000 }, (_, i) => `${i},"text ${i}, quoted"`);
+  const bad = 50_000;
+  rows[bad] = `x${bad},"multi
+line"`;
+  const f = writeFile(dir, "big.csv", `id,text
+${rows.join("\n")}
+`);
+  const line = bad + 3; // the header, then one line per row; the bad row ends a line further down
+  const direct = new beam.Pipeline({ bundleSize: 100 });
+  direct.apply("Read", beam.io.ReadFromCsv(f, { schema: "id:INTEGER,text:STRING" }));
+  const e1 = await runFails(direct);
+  assert.ok(e1.message.includes(`${f}:${line} `), e1.message);
+  const local = new beam.Pipeline({ runner: "local", workers: 2 });
+  local.apply("Read", beam.io.ReadFromCsv(f, { schema: "id:INTEGER,text:STRING" }));
+  const e2 = await runFails(local);
+  assert.ok(e2.message.includes(`${f}:${line} `), e2.message);
+});
+
 test("ReadFromCsv: a schema column not in the header fails listing the header", async () => {
   const dir = tmpDir();
   const f = writeFile(dir, "h.csv", "sid,cno,credits\n1,c1,3\n");

@@ -40,11 +40,11 @@ export function cut(elements: readonly unknown[], n: number, label: string, fn: 
     }
     return parts;
   }
-  const accs = Array.from({ length: n }, () => new KeyedMap<unknown, unknown>());
+  const accs = Array.from({ length: n }, () => new KeyedMap<unknown, { acc: unknown }>());
   let current: unknown;
   const init = () => {
     try {
-      return fn.createAccumulator();
+      return { acc: fn.createAccumulator() };
     } catch (e) {
       throw combineFailure(label, current, e, "createAccumulator()");
     }
@@ -52,15 +52,15 @@ export function cut(elements: readonly unknown[], n: number, label: string, fn: 
   for (const el of elements) {
     if (!Array.isArray(el) || el.length !== 2) throw badPair(label, el);
     current = el;
-    const e = accs[keyPartition(el, n, label)].upsert(el[0], init);
+    const e = accs[keyPartition(el, n, label)].obtain(el[0], init);
     try {
-      e.value = fn.addInput(e.value, el[1]);
+      e.acc = fn.addInput(e.acc, el[1]);
     } catch (err) {
       throw combineFailure(label, el, err, "addInput()");
     }
   }
   accs.forEach((m, i) => {
-    for (const kv of m.entries()) parts[i].push(kv);
+    for (const [k, e] of m.entries()) parts[i].push([k, e.acc]);
   });
   return parts;
 }
@@ -79,13 +79,13 @@ export function gather(parts: readonly (readonly unknown[])[], label: string, fn
   if (!fn) {
     const groups = new KeyedMap<unknown, unknown[]>();
     const init = () => [] as unknown[];
-    for (const part of parts) for (const kv of part as [unknown, unknown][]) groups.upsert(kv[0], init).value.push(kv[1]);
+    for (const part of parts) for (const kv of part as [unknown, unknown][]) groups.obtain(kv[0], init).push(kv[1]);
     for (const kv of groups.entries()) out.push(kv);
     return out;
   }
   const accs = new KeyedMap<unknown, unknown[]>();
   const init = () => [] as unknown[];
-  for (const part of parts) for (const kv of part as [unknown, unknown][]) accs.upsert(kv[0], init).value.push(kv[1]);
+  for (const part of parts) for (const kv of part as [unknown, unknown][]) accs.obtain(kv[0], init).push(kv[1]);
   for (const [k, list] of accs.entries()) {
     let merged: unknown;
     try {

@@ -51,7 +51,7 @@ export function groupByKeyOperator(ctx: OperatorContext): Operator {
         for (; i < batch.length; i++) {
           const kv = batch[i];
           if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
-          groups.upsert(kv[0], init).value.push(kv[1]);
+          groups.obtain(kv[0], init).push(kv[1]);
         }
       } catch (e) {
         throw keyFailure(label, batch[i], e);
@@ -59,7 +59,8 @@ export function groupByKeyOperator(ctx: OperatorContext): Operator {
       ctx.stats.millis += performance.now() - t0;
     },
     async activate() {
-      await emitEntries(ctx, groups.entries(), (k, v) => [k, v], out);
+      // Each entry is a fresh [key, values] pair already: emitted as it is.
+      await emitEntries(ctx, groups.entries(), (kv) => kv, out);
     },
   };
 }
@@ -67,13 +68,13 @@ export function groupByKeyOperator(ctx: OperatorContext): Operator {
 export function combinePerKeyOperator(ctx: OperatorContext): Operator {
   if (ctx.lineage !== undefined) return tracedCombinePerKeyOperator(ctx, new GroupTrace(ctx.lineage.output("main")));
   const fn = (ctx.exec.spec as CombineSpec).combineFn;
-  const accs = new KeyedMap<unknown, unknown>();
+  const accs = new KeyedMap<unknown, { acc: unknown }>();
   const out = ctx.outputs.get("main")!;
   const label = ctx.exec.node.fullLabel;
   let current: unknown;
   const init = () => {
     try {
-      return fn.createAccumulator();
+      return { acc: fn.createAccumulator() };
     } catch (err) {
       throw new PipelineError("The combine function failed", { label, element: current, hasElement: true, cause: err, hint: "fix createAccumulator() of the combine function." });
     }
@@ -86,9 +87,9 @@ export function combinePerKeyOperator(ctx: OperatorContext): Operator {
         for (; i < batch.length; i++) {
           const kv = (current = batch[i]);
           if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
-          const e = accs.upsert(kv[0], init);
+          const e = accs.obtain(kv[0], init);
           try {
-            e.value = fn.addInput(e.value, kv[1]);
+            e.acc = fn.addInput(e.acc, kv[1]);
           } catch (err) {
             throw new PipelineError("The combine function failed", { label, element: kv, hasElement: true, cause: err, hint: "fix the combine function for this value." });
           }
@@ -99,9 +100,9 @@ export function combinePerKeyOperator(ctx: OperatorContext): Operator {
       ctx.stats.millis += performance.now() - t0;
     },
     async activate() {
-      await emitEntries(ctx, accs.entries(), (k, acc) => {
+      await emitEntries(ctx, accs.entries(), ([k, e]) => {
         try {
-          return [k, fn.extractOutput(acc)];
+          return [k, fn.extractOutput(e.acc)];
         } catch (err) {
           throw new PipelineError("The combine function failed", { label, element: k, hasElement: true, cause: err, hint: "fix extractOutput / the combine function." });
         }
@@ -122,7 +123,7 @@ function tracedGroupByKeyOperator(ctx: OperatorContext, trace: GroupTrace): Oper
       for (let i = 0; i < batch.length; i++) {
         const kv = batch[i];
         if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
-        const g = groups.upsert(kv[0], init).value;
+        const g = groups.obtain(kv[0], init);
         g.values.push(kv[1]);
         trace.input(g.group);
       }
@@ -132,7 +133,7 @@ function tracedGroupByKeyOperator(ctx: OperatorContext, trace: GroupTrace): Oper
       trace.commit((function* () {
         for (const [, g] of groups.entries()) yield g.group;
       })());
-      await emitEntries(ctx, groups.entries(), (k, g) => [k, g.values], out);
+      await emitEntries(ctx, groups.entries(), ([k, g]) => [k, g.values], out);
     },
   };
 }
@@ -150,7 +151,7 @@ function tracedCombinePerKeyOperator(ctx: OperatorContext, trace: GroupTrace): O
       for (let i = 0; i < batch.length; i++) {
         const kv = batch[i];
         if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
-        const e = accs.upsert(kv[0], init).value;
+        const e = accs.obtain(kv[0], init);
         try {
           e.acc = fn.addInput(e.acc, kv[1]);
         } catch (err) {
@@ -164,7 +165,7 @@ function tracedCombinePerKeyOperator(ctx: OperatorContext, trace: GroupTrace): O
       trace.commit((function* () {
         for (const [, e] of accs.entries()) yield e.group;
       })());
-      await emitEntries(ctx, accs.entries(), (k, e) => {
+      await emitEntries(ctx, accs.entries(), ([k, e]) => {
         try {
           return [k, fn.extractOutput(e.acc)];
         } catch (err) {
@@ -178,12 +179,12 @@ function tracedCombinePerKeyOperator(ctx: OperatorContext, trace: GroupTrace): O
 async function emitEntries<V>(
   ctx: OperatorContext,
   entries: Iterable<[unknown, V]>,
-  make: (k: unknown, v: V) => unknown,
+  make: (kv: [unknown, V]) => unknown,
   out: { emit(b: unknown[]): Promise<void> },
 ): Promise<void> {
   let batch: unknown[] = [];
-  for (const [k, v] of entries) {
-    batch.push(make(k, v));
+  for (const kv of entries) {
+    batch.push(make(kv));
     if (batch.length >= ctx.bundleSize) {
       await out.emit(batch);
       await ctx.endBundle();

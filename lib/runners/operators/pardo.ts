@@ -59,6 +59,8 @@ export class ParDoOperator implements Operator {
     const byTag = this.hasTags ? new Map<string, unknown[]>() : null;
     const fn = this.fn;
     const trace = this.trace;
+    // A call with a spread of no side inputs still builds its arguments per element.
+    const sides = this.sides;
     const previous = enterStep(this.scope, this.label);
     const logs = this.scope.logs;
     try {
@@ -71,7 +73,7 @@ export class ParDoOperator implements Operator {
           let r: unknown;
           this.elementMark = logs.seq;
           try {
-            r = fn.process(el, ...this.sides);
+            r = sides.length === 0 ? fn.process(el) : fn.process(el, ...sides);
             if (isPromise(r)) r = await r;
           } catch (e) {
             throw this.failure(e, el);
@@ -98,6 +100,7 @@ export class ParDoOperator implements Operator {
    */
   private async runTraced(batch: unknown[], out: unknown[], byTag: Map<string, unknown[]> | null, trace: ParDoTrace): Promise<void> {
     const fn = this.fn;
+    const sides = this.sides;
     if (fn instanceof FunctionDoFn && fn.elementKind === "map" && !this.hasTags && this.sides.length === 0) {
       await this.runFunction(fn, batch, out);
       trace.markOneToOne();
@@ -109,7 +112,7 @@ export class ParDoOperator implements Operator {
       let r: unknown;
       this.elementMark = this.scope.logs.seq;
       try {
-        r = fn.process(el, ...this.sides);
+        r = sides.length === 0 ? fn.process(el) : fn.process(el, ...sides);
         if (isPromise(r)) r = await r;
       } catch (e) {
         throw this.failure(e, el);
