@@ -66,6 +66,8 @@ export async function chartSpec(all: CaseRun[], c: CaseName): Promise<Record<str
   const enc = spec.encoding as Record<string, Record<string, unknown>>;
   enc.x = { ...enc.x, type: "quantitative", scale: { type: "log" }, title: "rows", axis: { format: "~s" } };
   enc.y = { ...enc.y, type: "quantitative", scale: { type: "log" }, title: "seconds" };
+  // Twelve engines: a palette of ten would give two of them one colour.
+  enc.color = { ...enc.color, scale: { scheme: "tableau20" } };
   spec.mark = { type: "line", point: true };
   // A file read on its own (a dark page too) needs its own background; engine names are long.
   spec.background = "white";
@@ -91,17 +93,17 @@ function runTimes(all: CaseRun[], merged: boolean): string[] {
   ];
 }
 
-export function resultsMarkdown(all: CaseRun[], o: { command: string; busy: string; charts: Record<string, string>; merged: boolean }): string {
+export function resultsMarkdown(all: CaseRun[], o: { commands: string[]; busy: string; charts: Record<string, string>; merged: boolean }): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const lines = [
     "# beamlab against the engines a student or a teacher would pick instead",
     "",
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}. ${o.busy}`,
     "",
-    `Reproduce: \`${o.command}\`. Every engine reads the same generated files and writes the same canonical lines (test/bench/peers/cases.ts says what each case does); "equal" compares each output with the hand-written loop's as a sorted multiset. Times are medians of the runs made (up to 3; fewer when a case is slow); start-up (the child's wall time less its runs: process start, imports, engine start; for the cached re-show it includes the first show, which fills the cache) is apart; peak memory is the child process's maximum RSS (Beam Python's includes its largest child, e.g. Prism).`,
+    `Reproduce: ${o.commands.map((c) => `\`${c}\``).join(", then ")}. Every engine reads the same generated files and writes the same canonical lines (test/bench/peers/cases.ts says what each case does); "equal" compares each output with the hand-written loop's as a sorted multiset. Times are medians of the runs made (up to 3; fewer when a case is slow); start-up (the child's wall time less its runs: process start, imports, engine start; for the cached re-show it includes the first show, which fills the cache) is apart; peak memory is the child process's maximum RSS (Beam Python's includes its largest child, e.g. Prism).`,
     "",
     ...runTimes(all, o.merged),
-    "## Headline ratios (time / beamlab direct, same run; above 1 means beamlab direct is faster)",
+    "## Headline ratios (time / beamlab direct on the same machine and files; above 1 means beamlab direct is faster)",
     "",
     ...headlines(all),
     "",

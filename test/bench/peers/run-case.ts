@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { OUTPUTS, sortLines, type CaseName, type CaseOutput } from "./cases";
 import { NODE_ENGINES, PYTHON_ENGINES, type EngineId } from "./engines";
@@ -35,6 +36,9 @@ export interface CaseRun {
   measuredAt: string;
   /** Not run, and why (it was over the limit on fewer rows). */
   skipped?: string;
+  /** The command of the benchmark run it was part of, and the 1-minute load average as it ran. */
+  command?: string;
+  load?: number;
 }
 
 export interface RunOptions {
@@ -70,7 +74,7 @@ function command(engine: EngineId, c: CaseName, input: string, out: string, runs
 
 /** Runs `engine` on case `c` over the inputs in `input` (for `rows` rows). */
 export function runCase(engine: EngineId, c: CaseName, rows: number, input: string, out: string, o: RunOptions): Promise<CaseRun> {
-  const result: CaseRun = { engine, case: c, rows, runs: [], medianMs: null, startupMs: null, maxRssMiB: null, timedOut: null, digest: null, error: null, measuredAt: new Date().toISOString() };
+  const result: CaseRun = { engine, case: c, rows, runs: [], medianMs: null, startupMs: null, maxRssMiB: null, timedOut: null, digest: null, error: null, measuredAt: new Date().toISOString(), load: os.loadavg()[0] };
   return new Promise((resolve) => {
     const [cmd, args] = command(engine, c, input, out, o.runs, o.budgetMs);
     const started = performance.now();
