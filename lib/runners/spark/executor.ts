@@ -8,6 +8,7 @@
  * (`cut`: validated pairs, or partially combined accumulators, keyed by the canonical key
  * encoding) and its reduce side (`gather`).
  */
+import * as fs from "node:fs";
 import * as v8 from "node:v8";
 import { encodeKey } from "../../keys";
 import type { StagedOutput } from "../../io/source-sink";
@@ -25,7 +26,7 @@ import { END, FrameReader, frame, type SparkRecord } from "./frames";
 
 /** What the driver asks of one partition. */
 export type ExecutorHeader =
-  | { mode: "run"; cwd: string; options: PipelineOptions; partition: number; nodes: WorkerNode[]; inputs: string[]; sides: string[]; capture: string[] }
+  | { mode: "run"; cwd: string; options: PipelineOptions; partition: number; ledger: string; nodes: WorkerNode[]; inputs: string[]; sides: string[]; capture: string[] }
   | { mode: "cut" | "gather"; cwd: string; options: PipelineOptions; partition: number; label: string; output: string; combineFn: Moved | null };
 
 /** What a partition reports besides its elements. */
@@ -67,6 +68,9 @@ async function runBatch(header: ExecutorHeader, records: SparkRecord[]): Promise
     for (const [id, values] of outcome.captured) for (const v of values) out.push(frame(id, v8.serialize(v)));
     const produced = new Set(nodes.flatMap((e) => [...e.outputs.values()].map((p) => p.id)));
     meta.staged = outcome.writers.map((w) => w.staged()).filter((s): s is StagedOutput => s !== null);
+    // Every attempt's staged files are listed, so that what a failed or retried attempt staged is removed.
+    const files = meta.staged.flatMap((st) => (st.kind === "files" ? st.files.map((f) => f.staged) : []));
+    if (files.length) fs.appendFileSync(header.ledger, JSON.stringify(files) + "\n");
     meta.counts = [...outcome.counts].filter(([id]) => produced.has(id));
     meta.millis = [...outcome.stats].map(([e, s]) => [e.node.fullLabel, s.millis]);
     meta.metrics = outcome.scope.metrics.toJSON();

@@ -61,8 +61,19 @@ class SparkRun {
   readonly stages: (StageMetrics & { sparkStages?: string; tasks?: number })[] = [];
   readonly executors = new Map<string, ExecutorFigures>();
   readonly mover = new Mover();
+  /** Where executors list the files each attempt staged (see {@link sweep}). */
+  readonly ledger: string;
 
-  constructor(readonly pipeline: Pipeline, readonly plan: ExecNode[], readonly spark: SparkSession, readonly scope: RunScope) {}
+  constructor(readonly pipeline: Pipeline, readonly plan: ExecNode[], readonly spark: SparkSession, readonly scope: RunScope) {
+    this.ledger = spark.file();
+  }
+
+  /** Removes every staged file still there: a failed run's, and a retried task's first attempt's. */
+  sweep(): void {
+    const listed = fs.existsSync(this.ledger) ? fs.readFileSync(this.ledger, "utf8").split("\n").filter(Boolean) : [];
+    for (const line of listed) for (const f of JSON.parse(line) as string[]) fs.rmSync(f, { force: true });
+    for (const s of this.staged) if (s.kind === "files") for (const f of s.files) fs.rmSync(f.staged, { force: true });
+  }
 
   addCount(id: string, n: number): void {
     this.counts.set(id, (this.counts.get(id) ?? 0) + n);
@@ -175,13 +186,14 @@ export class SparkRunner implements Runner {
       }
       await publishAll([...run.staged, ...run.writers.map((w) => w.staged()).filter((s): s is StagedOutput => s !== null)]);
     } catch (e) {
-      for (const s of run.staged) if (s.kind === "files") for (const f of s.files) fs.rmSync(f.staged, { force: true });
+      run.sweep();
       for (const w of run.writers) await w.abort().catch(() => undefined);
       const err = e instanceof SparkFailure ? new PipelineError("Spark failed", { cause: new Error(e.message), hint: `the run stopped for a reason of Spark's, not your code's; run again, or use the local runner. Spark said: ${spark.lastWords()}` }) : toPipelineError(e);
       job?.finish("FAILED", err.label);
       (err as PipelineError & { result?: PipelineResult }).result = new PipelineResult("FAILED", [], err, performance.now() - started, { logs: scope.logs });
       throw err;
     } finally {
+      run.sweep();
       await spark.stop();
     }
     const stats = new Map<ExecNode, NodeStats>([...run.millis].map(([e, ms]) => [e, { millis: ms }]));
@@ -237,6 +249,7 @@ export class SparkRunner implements Runner {
         cwd: process.cwd(),
         options,
         partition: p,
+        ledger: run.ledger,
         nodes: stage.nodes.map((e) => ({
           id: e.node.id,
           label: e.node.fullLabel,
