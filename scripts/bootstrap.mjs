@@ -3,7 +3,7 @@
 // step keeps a stamp under .bootstrap/ with a hash of its inputs and is skipped
 // ("ok (cached)") while that hash and the step's outputs are unchanged.
 //
-//   node scripts/bootstrap.mjs [--browser] [--prism] [--verbose]
+//   node scripts/bootstrap.mjs [--browser] [--prism] [--spark] [--verbose]
 //
 // Prints one line per step; --verbose adds what each step did and the output of the
 // commands it ran.
@@ -14,6 +14,7 @@
 // JupyterLab settings overrides in .venv · college warehouse load (if
 // dist/datasets/load.js exists) · chromium (only with --browser) · Beam's Prism
 // runner in .cache/go (only with --prism; the portable runner's tests build it too).
+// pyspark in .venv-spark (only with --spark; the Spark runner's tests install it too).
 //
 // In a course folder (one that installed beamlab: `beamlab start` / `beamlab test` run
 // this file from node_modules/beamlab) the first three steps are npm's and the package's
@@ -56,15 +57,16 @@ const packageDir = (name) => path.dirname(requireFromPkg.resolve(`${name}/packag
 const args = new Set(process.argv.slice(2));
 for (const a of args) {
   if (a === "-h" || a === "--help") {
-    console.log("usage: node scripts/bootstrap.mjs [--browser] [--prism] [--verbose]\n" +
+    console.log("usage: node scripts/bootstrap.mjs [--browser] [--prism] [--spark] [--verbose]\n" +
       "env: BEAMLAB_SKIP_VENV=1 (no Python steps), BEAMLAB_SKIP_BUILD=1 (no tsc), BEAMLAB_PYTHON");
     process.exit(0);
-  } else if (a !== "--browser" && a !== "--prism" && a !== "--verbose") {
-    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser] [--prism] [--verbose])`);
+  } else if (a !== "--browser" && a !== "--prism" && a !== "--spark" && a !== "--verbose") {
+    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser] [--prism] [--spark] [--verbose])`);
   }
 }
 const WANT_BROWSER = args.has("--browser");
 const WANT_PRISM = args.has("--prism");
+const WANT_SPARK = args.has("--spark");
 const VERBOSE = args.has("--verbose");
 const SKIP_VENV = truthy(process.env.BEAMLAB_SKIP_VENV);
 const SKIP_BUILD = truthy(process.env.BEAMLAB_SKIP_BUILD);
@@ -601,6 +603,21 @@ if (WANT_PRISM) {
     run() {
       sh(process.execPath, ["-e", `require(${JSON.stringify(prism)}).installPrism((l) => console.log(l))`]);
       return { message: ".cache/go/bin/prism" };
+    },
+  });
+}
+
+// -------------------------------------------------------------- j. pyspark
+
+if (WANT_SPARK) {
+  // The Spark runner's own installation (lib/runners/spark/install.ts): one definition of how.
+  const install = path.join(ROOT, "dist", "lib", "runners", "spark", "install.js");
+  step("spark", "pyspark (.venv-spark)", {
+    inputs: () => hash(fs.existsSync(install) ? fs.readFileSync(install, "utf8") : "none"),
+    outputs: [".venv-spark/bin/python", ".venv-spark/beamlab-pyspark-version"],
+    run() {
+      sh(process.execPath, ["-e", `require(${JSON.stringify(install)}).installSpark((l) => console.log(l))`]);
+      return { message: `.venv-spark (pyspark ${fs.readFileSync(path.join(ROOT, ".venv-spark", "beamlab-pyspark-version"), "utf8").trim()})` };
     },
   });
 }
