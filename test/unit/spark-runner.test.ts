@@ -135,4 +135,46 @@ describe("spark standalone cluster (a master, two workers) = direct", () => {
   test("engine pipelines", async () => {
     await same("engine", enginePipeline);
   });
+
+  // Last: it leaves the cluster one worker.
+  test("a worker killed mid-run: Spark retries its tasks elsewhere, the output is still right, no shard twice", async () => {
+    const dir = tmpDir("beamlab-spark-kill-");
+    const p = new beam.Pipeline({ runner: "spark", sparkMaster: cluster!.master });
+    const n = 3_000;
+    p.apply("Nums", beam.Create(Array.from({ length: n }, (_, i) => i)))
+      .apply(
+        "Slow",
+        beam.Map((x: number) => {
+          // 5 ms an element: the stage runs long enough for the worker to die in it.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+          return x * 2;
+        }),
+      )
+      .apply("Write", beam.io.WriteToText(path.join(dir, "out")));
+    let killedAt = Infinity;
+    const killer = (async () => {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const state = (await fetch(`${cluster!.ui}/json/`).then((r) => r.json(), () => null)) as { activeapps?: unknown[] } | null;
+        if (state?.activeapps?.length) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // Executors start and take their first tasks a few seconds after the application registers.
+      await new Promise((r) => setTimeout(r, 5_000));
+      cluster!.killWorker(0);
+      killedAt = Date.now();
+    })();
+    const t0 = Date.now();
+    const r = await p.run();
+    const doneAt = Date.now();
+    await killer;
+    timings.push(`killed-worker run ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    assert.ok(killedAt < doneAt, "the worker died while the run was running");
+    assert.equal(r.state, "DONE");
+    const lines = readShards(path.join(dir, "out"));
+    assert.deepEqual([...lines].sort(), Array.from({ length: n }, (_, i) => String(i * 2)).sort());
+    const files = fs.readdirSync(dir);
+    assert.ok(files.every((f) => /^out-\d{5}-of-\d{5}$/.test(f)), `only committed shards, nothing staged left: ${files.join(", ")}`);
+    assert.equal(new Set(files).size, files.length);
+  });
 });
