@@ -45,6 +45,12 @@ const revivers = new Map<string, Reviver>();
 const reviverFor = (cwd: string) => revivers.get(cwd) ?? (revivers.set(cwd, new Reviver(cwd)), revivers.get(cwd)!);
 const processName = `pid ${process.pid}`;
 
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n, 0);
+  return b;
+}
+
 function write(chunks: Buffer[]): Promise<void> {
   const ok = process.stdout.write(Buffer.concat(chunks));
   return ok ? Promise.resolve() : new Promise((r) => process.stdout.once("drain", () => r()));
@@ -76,11 +82,15 @@ async function runBatch(header: ExecutorHeader, records: SparkRecord[]): Promise
     meta.metrics = outcome.scope.metrics.toJSON();
   } else {
     const fn = header.combineFn ? (reviver.revive(header.combineFn) as CombineFn<unknown, unknown, unknown>) : null;
-    const elements = records.map((r) => v8.deserialize(r.data));
     if (header.mode === "cut") {
-      for (const kv of cut(elements, 1, header.label, fn)[0] as [unknown, unknown][]) out.push(frame(encodeKey(kv[0]), v8.serialize(kv)));
+      // Each pair carries its position in the partition (the Python side adds the partition's
+      // index before it), so that the reduce side can restore the input's order.
+      const pairs = cut(records.map((r) => v8.deserialize(r.data)), 1, header.label, fn)[0] as [unknown, unknown][];
+      pairs.forEach((kv, i) => out.push(frame(encodeKey(kv[0]), Buffer.concat([u32(i), v8.serialize(kv)]))));
     } else {
-      const grouped = gather([elements], header.label, fn);
+      // Spark fetches map outputs in no set order: values meet in the order of the input, as on the direct runner.
+      const ordered = records.map((r) => ({ at: r.data.readUInt32BE(0), seq: r.data.readUInt32BE(4), data: r.data.subarray(8) })).sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const grouped = gather([ordered.map((r) => v8.deserialize(r.data))], header.label, fn);
       for (const v of grouped) out.push(frame(header.output, v8.serialize(v)));
       meta.counts = [[header.output, grouped.length]];
     }

@@ -76,6 +76,7 @@ export class SparkSession {
     const s = new SparkSession(opts.master);
     const conf = {
       "spark.ui.showConsoleProgress": "false",
+      "spark.log.level": "WARN",
       "spark.python.worker.reuse": "true",
       ...(opts.master.startsWith("local") ? { "spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1" } : {}),
       ...opts.conf,

@@ -126,13 +126,14 @@ def main():
                 cut_h, gather_h = cmd["cut"].encode("utf-8"), cmd["gather"].encode("utf-8")
                 n = cmd["partitions"]
 
-                def cut(it, h=cut_h):
-                    return (r for r in bw.run_partition(node, script, h, (("", b) for b in it)) if r[0] != "#meta")
+                def cut(index, it, h=cut_h):
+                    at = struct.pack(">I", index)
+                    return ((r[0], at + r[1]) for r in bw.run_partition(node, script, h, (("", b) for b in it)) if r[0] != "#meta")
 
                 def gather(it, h=gather_h):
                     return bw.run_partition(node, script, h, it)
 
-                out = rdds[cmd["input"]].mapPartitions(cut).partitionBy(n, key_partition).mapPartitions(gather)
+                out = rdds[cmd["input"]].mapPartitionsWithIndex(cut).partitionBy(n, key_partition).mapPartitions(gather)
                 meta, stages = materialize(out)
                 rdds[cmd["output"]] = out.filter(lambda r: r[0] != "#meta").map(lambda r: r[1])
                 answer({"ok": True, "meta": meta, "stages": stages})
