@@ -20,7 +20,9 @@ import "./runners/direct";
 import "./runners/interactive";
 import "./runners/local/local-runner";
 import "./runners/portable/portable-runner";
+import "./runners/spark/spark-runner";
 import * as portable from "./runners/portable";
+import * as spark from "./runners/spark";
 import { installKernelApi } from "./interactive/kernel-api";
 import { installCellHooks } from "./interactive/cells";
 
@@ -66,7 +68,7 @@ export type { SchemaRow, TableSchema } from "./io/schema";
  * beamlab sits elsewhere (a linked or nested install) fails with TS2742.
  */
 export type { ColumnTable } from "arquero";
-export { io, pvalue, combiners, warehouse, testing, grader, teaching, portable };
+export { io, pvalue, combiners, warehouse, testing, grader, teaching, portable, spark };
 
 installKernelApi();
 installCellHooks();

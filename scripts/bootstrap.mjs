@@ -3,7 +3,7 @@
 // step keeps a stamp under .bootstrap/ with a hash of its inputs and is skipped
 // ("ok (cached)") while that hash and the step's outputs are unchanged.
 //
-//   node scripts/bootstrap.mjs [--browser] [--prism] [--bench] [--verbose]
+//   node scripts/bootstrap.mjs [--browser] [--prism] [--bench] [--spark] [--verbose]
 //
 // Prints one line per step; --verbose adds what each step did and the output of the
 // commands it ran.
@@ -15,7 +15,8 @@
 // dist/datasets/load.js exists) · chromium (only with --browser) · Beam's Prism
 // runner in .cache/go (only with --prism; the portable runner's tests build it too) ·
 // Apache Beam Python in .venv-bench from test/bench/peers/requirements.txt, with Prism
-// (only with --bench: the peers benchmark and its test).
+// (only with --bench: the peers benchmark and its test) ·
+// pyspark in .venv-spark (only with --spark; the Spark runner's tests install it too).
 //
 // In a course folder (one that installed beamlab: `beamlab start` / `beamlab test` run
 // this file from node_modules/beamlab) the first three steps are npm's and the package's
@@ -58,17 +59,18 @@ const packageDir = (name) => path.dirname(requireFromPkg.resolve(`${name}/packag
 const args = new Set(process.argv.slice(2));
 for (const a of args) {
   if (a === "-h" || a === "--help") {
-    console.log("usage: node scripts/bootstrap.mjs [--browser] [--prism] [--bench] [--verbose]\n" +
+    console.log("usage: node scripts/bootstrap.mjs [--browser] [--prism] [--bench] [--spark] [--verbose]\n" +
       "env: BEAMLAB_SKIP_VENV=1 (no Python steps), BEAMLAB_SKIP_BUILD=1 (no tsc), BEAMLAB_PYTHON");
     process.exit(0);
-  } else if (a !== "--browser" && a !== "--prism" && a !== "--bench" && a !== "--verbose") {
-    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser] [--prism] [--bench] [--verbose])`);
+  } else if (a !== "--browser" && a !== "--prism" && a !== "--bench" && a !== "--spark" && a !== "--verbose") {
+    fail(`unknown argument ${a} (usage: node scripts/bootstrap.mjs [--browser] [--prism] [--bench] [--spark] [--verbose])`);
   }
 }
 const WANT_BROWSER = args.has("--browser");
 const WANT_BENCH = args.has("--bench");
 // Beam Python's Prism runner runs on the binary the portable runner builds.
 const WANT_PRISM = args.has("--prism") || WANT_BENCH;
+const WANT_SPARK = args.has("--spark");
 const VERBOSE = args.has("--verbose");
 const SKIP_VENV = truthy(process.env.BEAMLAB_SKIP_VENV);
 const SKIP_BUILD = truthy(process.env.BEAMLAB_SKIP_BUILD);
@@ -628,6 +630,21 @@ if (WANT_BENCH) {
       });
       sh(benchPython, ["-c", "import apache_beam"]);
       return { message: ".venv-bench" };
+    },
+  });
+}
+
+// -------------------------------------------------------------- k. pyspark
+
+if (WANT_SPARK) {
+  // The Spark runner's own installation (lib/runners/spark/install.ts): one definition of how.
+  const install = path.join(ROOT, "dist", "lib", "runners", "spark", "install.js");
+  step("spark", "pyspark (.venv-spark)", {
+    inputs: () => hash(fs.existsSync(install) ? fs.readFileSync(install, "utf8") : "none"),
+    outputs: [".venv-spark/bin/python", ".venv-spark/beamlab-pyspark-version"],
+    run() {
+      sh(process.execPath, ["-e", `require(${JSON.stringify(install)}).installSpark((l) => console.log(l))`]);
+      return { message: `.venv-spark (pyspark ${fs.readFileSync(path.join(ROOT, ".venv-spark", "beamlab-pyspark-version"), "utf8").trim()})` };
     },
   });
 }

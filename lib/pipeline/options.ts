@@ -24,7 +24,7 @@ const CHECKS: { readonly [K in keyof Required<PipelineOptions>]: OptionCheck } =
       typeof v === "string"
         ? v.trim() === "" ? "is empty" : null
         : isRunnerObject(v) ? null : `must be a runner name or a runner object with a run(pipeline) method, got ${describe(v)}`,
-    example: 'runner: "direct" (or "interactive", "local", "portable")',
+    example: 'runner: "direct" (or "interactive", "local", "portable", "spark")',
   },
   warehouse: {
     problem: (v) => (typeof v !== "string" ? `must be the path of a warehouse file, got ${describe(v)}` : v.trim() === "" ? "is empty" : null),
@@ -45,6 +45,17 @@ const CHECKS: { readonly [K in keyof Required<PipelineOptions>]: OptionCheck } =
   jobEndpoint: {
     problem: (v) => jobEndpointProblem(v),
     example: 'runner: "portable", jobEndpoint: "localhost:8073"',
+  },
+  sparkMaster: {
+    problem: (v) => (typeof v !== "string" ? `must be a string, got ${describe(v)}` : /^(local(\[(\d+|\*)\])?|spark:\/\/[^\s/]+:\d+)$/.test(v) ? null : `must be local[N] or spark://host:port, got ${describe(v)}`),
+    example: 'runner: "spark", sparkMaster: "local[2]" (or "spark://127.0.0.1:7077")',
+  },
+  sparkConf: {
+    problem: (v) =>
+      typeof v !== "object" || v === null || Array.isArray(v)
+        ? `must be a record of Spark settings, got ${describe(v)}`
+        : Object.entries(v).every(([k, x]) => k.startsWith("spark.") && typeof x === "string") ? null : "must map Spark setting names (spark.…) to strings",
+    example: 'sparkConf: { "spark.executor.memory": "1g" }',
   },
   lineage: {
     problem: (v) => lineageProblem(v),

@@ -40,6 +40,14 @@ export interface PipelineOptions {
    * (Prism, or a Flink, Spark or Dataflow job server). Other runners ignore it.
    */
   jobEndpoint?: string;
+  /**
+   * The Spark master of the Spark runner (`runner: "spark"`): `local[N]` (N executor
+   * threads in one JVM on this machine) or `spark://host:port` (a standalone cluster);
+   * default `local[2]`. Other runners ignore it.
+   */
+  sparkMaster?: string;
+  /** Spark configuration for the Spark runner (`spark.executor.memory`, ...), set on its SparkConf. */
+  sparkConf?: Record<string, string>;
 }
 
 /** A change to the graph, for caches and views that follow it. */

@@ -6,7 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "csv-parse/sync";
 import { writeCollegeSync, type CollegeTable } from "../../datasets/generate";
-import type { StagingClass, StagingStudent, StagingTeacher } from "../course/pipelines";
+import * as beam from "../../lib";
+import { classFromCsv, type StagingClass, type StagingStudent, type StagingTeacher } from "../course/pipelines";
 
 /** `--name N` from argv (underscores and commas allowed), else the default. */
 export function intFlag(name: string, dflt: number, argv: string[] = process.argv.slice(2)): number {
@@ -118,4 +119,15 @@ export function printSummary(title: string, rows: Row[]): void {
   const t = Math.max(...rows.map((r) => r.target.length), 6);
   console.log(`${pad("benchmark", w)}  ${pad("value", v)}  ${pad("target", t)}  result`);
   for (const r of rows) console.log(`${pad(r.name, w)}  ${pad(r.value, v)}  ${pad(r.target, t)}  ${r.pass ? "PASS" : "MISS"}`);
+}
+
+/** Runs the class pipeline; returns the line counts of both outputs (all shards). */
+export async function classPipeline(file: string, out: string, options: beam.PipelineOptions): Promise<string> {
+  fs.rmSync(out, { recursive: true, force: true });
+  const p = new beam.Pipeline(options);
+  classFromCsv(p, file, out);
+  await p.run();
+  const lines = (prefix: string) =>
+    fs.readdirSync(out).filter((n) => n.startsWith(prefix)).reduce((a, n) => a + fs.readFileSync(path.join(out, n), "utf8").split("\n").filter((l) => l).length, 0);
+  return `${lines("takes")}/${lines("class")}`;
 }

@@ -15,23 +15,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as beam from "../../lib";
 import { writeCollegeSync } from "../../datasets/generate";
-import { classFromCsv } from "../course/pipelines";
-import { fmt, intFlag, printSummary, ratio, rmDir, tempDir, timeMedian, type Row } from "./common";
+import { classPipeline, fmt, intFlag, printSummary, ratio, rmDir, tempDir, timeMedian, type Row } from "./common";
 
 const ROWS = intFlag("rows", 1_000_000);
 const RUNS = intFlag("runs", 3);
 const SPEEDUP_TARGET = 1.6;
-
-/** Runs the class pipeline; returns the line counts of both outputs (all shards). */
-async function classPipeline(file: string, out: string, options: beam.PipelineOptions): Promise<string> {
-  fs.rmSync(out, { recursive: true, force: true });
-  const p = new beam.Pipeline(options);
-  classFromCsv(p, file, out);
-  await p.run();
-  const lines = (prefix: string) =>
-    fs.readdirSync(out).filter((n) => n.startsWith(prefix)).reduce((a, n) => a + fs.readFileSync(path.join(out, n), "utf8").split("\n").filter((l) => l).length, 0);
-  return `${lines("takes")}/${lines("class")}`;
-}
 
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
 

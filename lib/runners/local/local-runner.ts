@@ -376,8 +376,8 @@ function reportStage(job: Job, run: Run, done: readonly Stage[], started: number
   job.setWorkers(workerFigures(run.workers));
 }
 
-/** A worker's failure (or anything else that ended the run) as the PipelineError the student sees. */
-function toPipelineError(e: unknown): PipelineError {
+/** A worker's failure (or anything else that ended the run) as the PipelineError the student sees (the Spark runner's too). */
+export function toPipelineError(e: unknown): PipelineError {
   if (e instanceof PipelineError) return e;
   if (isWorkerFailure(e)) {
     const cause = e.cause ? Object.assign(new Error(e.cause.message), { name: e.cause.name, stack: e.cause.stack }) : undefined;

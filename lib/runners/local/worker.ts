@@ -4,17 +4,13 @@
  * and cuts and gathers shuffles. It stops at the first failure or when cancelled.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { isPipelineError } from "../../errors";
-import type { PortableIO, Sink, Source, StagedOutput } from "../../io/source-sink";
+import type { StagedOutput } from "../../io/source-sink";
 import type { PipelineOptions } from "../../pipeline/pipeline";
-import type { PCollection } from "../../pipeline/pvalue";
-import type { PrimitiveSpec, TransformNode } from "../../pipeline/transform";
-import { SideInput } from "../../transforms/side-inputs";
 import { fuse } from "../fusion";
 import { execute } from "../executor";
-import type { ExecNode } from "../plan";
 import { RunLogs, RunScope, type LogLine } from "../run-scope";
-import { pack, transferList, unpack, type FromWorker, type ToWorker, type WorkerFailure, type WorkerNode } from "./protocol";
+import { pack, transferList, unpack, type FromWorker, type ToWorker } from "./protocol";
+import { failureOf, toExec } from "./worker-nodes";
 import { Reviver } from "./revive";
 import { cut, gather } from "./shuffle";
 import type { CombineFn } from "../../transforms/combine-fn";
@@ -43,70 +39,6 @@ const flushLogs = () => {
 };
 const logTimer = setInterval(flushLogs, 200);
 logTimer.unref();
-
-const pc = (id: string) => ({ id }) as PCollection<unknown>;
-
-function buildSpec(n: WorkerNode): PrimitiveSpec {
-  const s = n.spec;
-  switch (s.kind) {
-    case "ParDo":
-      return {
-        kind: "ParDo",
-        fn: reviver.revive(s.fn) as never,
-        tags: s.tags,
-        sideInputs: s.sides.map((side) => new SideInput(side.kind, pc(`${side.pcoll}#side`), side.defaultValue)),
-      };
-    case "Flatten":
-      return { kind: "Flatten" };
-    case "Read":
-      return { kind: "Read", source: concatSources(s.parts.map((p) => portable<Source<unknown>>(p))) };
-    case "Write":
-      return { kind: "Write", sink: portable<Sink<unknown, unknown>>(s.shard) };
-  }
-}
-
-function portable<T>(p: PortableIO): T {
-  return (require(p.module) as Record<string, (a: unknown) => T>)[p.factory](p.args);
-}
-
-/** This worker's parts of a source, read one after the other. */
-function concatSources(parts: Source<unknown>[]): Source<unknown> {
-  return {
-    async *read(ctx) {
-      for (const part of parts) yield* part.read(ctx);
-    },
-    describe: () => ({}),
-  };
-}
-
-function toExec(n: WorkerNode): ExecNode {
-  const node = { id: n.id, label: n.label, fullLabel: n.label, kind: n.kind, children: [], parent: null, params: {} } as unknown as TransformNode;
-  return {
-    node,
-    spec: buildSpec(n),
-    inputs: n.inputs.map(pc),
-    sideInputs: n.sideInputs.map((id) => pc(`${id}#side`)),
-    outputs: new Map(n.outputs.map(([tag, id]) => [tag, pc(id)])),
-  };
-}
-
-function failureOf(e: unknown): WorkerFailure {
-  const cancelled = controller.signal.aborted;
-  if (isPipelineError(e)) {
-    const c = e.cause;
-    return {
-      headline: e.headline,
-      label: e.label,
-      element: e.element,
-      hint: e.hint,
-      cause: c instanceof Error ? { name: c.name, message: c.message, stack: c.stack } : c === undefined || c === null ? null : { name: "Error", message: String(c) },
-      logs: [...e.logs] as LogLine[],
-      cancelled,
-    };
-  }
-  const err = e instanceof Error ? e : new Error(String(e));
-  return { headline: "The worker failed", label: null, element: null, hint: null, cause: { name: err.name, message: err.message, stack: err.stack }, logs: [], cancelled };
-}
 
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
@@ -144,7 +76,7 @@ async function handle(m: ToWorker): Promise<void> {
       return send({ type: "done", id: m.id, staged: [], counts: [[m.shuffle.output, out.length]], millis: [[m.shuffle.label, performance.now() - t0]] });
     }
     case "run": {
-      const nodes = m.nodes.map(toExec);
+      const nodes = m.nodes.map((n) => toExec(n, reviver));
       // A scope per stage, so the metrics it reports are this stage's only.
       const scope = new RunScope(logs, init.index);
       const outcome = await execute(fuse(nodes, new Set(held.keys())), { options: init.options, signal: controller.signal, replay: held, capture: new Set(m.capture), scope });
@@ -166,7 +98,7 @@ async function handle(m: ToWorker): Promise<void> {
 port.on("message", (m: ToWorker) => {
   handle(m).catch((e: unknown) => {
     flushLogs();
-    send({ type: "failed", id: (m as { id?: number }).id ?? -1, failure: failureOf(e) });
+    send({ type: "failed", id: (m as { id?: number }).id ?? -1, failure: failureOf(e, controller.signal.aborted) });
   });
 });
 send({ type: "ready" });

@@ -1,0 +1,301 @@
+/**
+ * The Spark runner (`runner: "spark"`): the local runner's stages (`../local/stages.ts`) as
+ * Spark jobs. This process plans, checks that every DoFn can move (the same refusals as the
+ * local runner), runs coordinator stages (Create, unsplittable sources, the warehouse sink)
+ * itself, and has a pyspark driver (`./session.ts`) run the others on Spark: element-wise
+ * stages in each Python worker's Node process (`./executor.ts`), shuffles through Spark's
+ * partitionBy on the canonical key encoding, combines lifted. Sinks' shards are committed
+ * through `io/commit.ts` only when the whole run succeeded.
+ */
+import * as fs from "node:fs";
+import * as v8 from "node:v8";
+import { PipelineError } from "../../errors";
+import { publishAll } from "../../io/commit";
+import type { StagedOutput } from "../../io/source-sink";
+import { DEFAULT_BUNDLE_SIZE } from "../../pipeline/options";
+import type { Pipeline } from "../../pipeline/pipeline";
+import type { PCollection } from "../../pipeline/pvalue";
+import { assertValid, registerValidator } from "../../pipeline/validate";
+import { inKernel } from "../../display/emit";
+import { JobDisplay } from "../../display/job-view";
+import { execute } from "../executor";
+import { fuse } from "../fusion";
+import { Job, upstreamStages } from "../job";
+import { stepMetrics } from "../metrics";
+import { hasOperator, type NodeStats, type SinkHandle } from "../operator";
+import { executableNodes, planFor, type ExecNode } from "../plan";
+import { registerRunner, type Runner } from "../registry";
+import { PipelineResult, type StageMetrics, type WorkerMetrics } from "../result";
+import { startRun, type RunScope } from "../run-scope";
+import { refuseFindings, toPipelineError } from "../local/local-runner";
+import { Mover, movabilityFindings, type Finding } from "../local/movable";
+import { movableValidator } from "../local/movable-validator";
+import type { WorkerNode } from "../local/protocol";
+import { planStages, stageInputs, type Stage } from "../local/stages";
+import type { ExecutorHeader, PartitionMeta } from "./executor";
+import { frame, readFramesFile } from "./frames";
+import { SparkFailure, SparkSession, type DriverAnswer } from "./session";
+
+/** The master when the options name none. */
+export const DEFAULT_SPARK_MASTER = "local[2]";
+
+/** An executor's Node process and what it did. */
+interface ExecutorFigures {
+  worker: number;
+  executor: string;
+  elementsOut: number;
+  busyMillis: number;
+}
+
+/** The run's bookkeeping in this process. */
+class SparkRun {
+  readonly counts = new Map<string, number>();
+  readonly millis = new Map<ExecNode, number>();
+  /** PCollections held here (made by coordinator stages, or collected from Spark). */
+  readonly here = new Map<string, unknown[]>();
+  /** PCollections held by the driver as RDDs, with their partition counts. */
+  readonly inSpark = new Map<string, number>();
+  readonly readElsewhere = new Set<string>();
+  readonly staged: StagedOutput[] = [];
+  readonly writers: SinkHandle[] = [];
+  readonly stages: (StageMetrics & { sparkStages?: string; tasks?: number })[] = [];
+  readonly executors = new Map<string, ExecutorFigures>();
+  readonly mover = new Mover();
+  /** Where executors list the files each attempt staged (see {@link sweep}). */
+  readonly ledger: string;
+
+  constructor(readonly pipeline: Pipeline, readonly plan: ExecNode[], readonly spark: SparkSession, readonly scope: RunScope) {
+    this.ledger = spark.file();
+  }
+
+  /** Removes every staged file still there: a failed run's, and a retried task's first attempt's. */
+  sweep(): void {
+    const listed = fs.existsSync(this.ledger) ? fs.readFileSync(this.ledger, "utf8").split("\n").filter(Boolean) : [];
+    for (const line of listed) for (const f of JSON.parse(line) as string[]) fs.rmSync(f, { force: true });
+    for (const s of this.staged) if (s.kind === "files") for (const f of s.files) fs.rmSync(f.staged, { force: true });
+  }
+
+  addCount(id: string, n: number): void {
+    this.counts.set(id, (this.counts.get(id) ?? 0) + n);
+  }
+
+  addMillis(label: string, ms: number): void {
+    const e = this.plan.find((x) => x.node.fullLabel === label);
+    if (e) this.millis.set(e, (this.millis.get(e) ?? 0) + ms);
+  }
+
+  /** Every element of a PCollection here (collected from Spark when it is there). */
+  async whole(pc: PCollection<unknown>): Promise<unknown[]> {
+    const held = this.here.get(pc.id);
+    if (held) return held;
+    if (!this.inSpark.has(pc.id)) return [];
+    const file = this.spark.file();
+    await this.spark.call({ op: "collect", id: pc.id, file });
+    const values = readFramesFile(fs.readFileSync(file)).map((r) => v8.deserialize(r.data));
+    fs.rmSync(file, { force: true });
+    this.here.set(pc.id, values);
+    return values;
+  }
+
+  /** A PCollection held here handed to Spark, cut into the default parallelism's partitions. */
+  async toSpark(pc: PCollection<unknown>): Promise<void> {
+    if (this.inSpark.has(pc.id)) return;
+    const file = this.spark.file();
+    const fd = fs.openSync(file, "w");
+    try {
+      for (const v of this.here.get(pc.id) ?? []) fs.writeSync(fd, frame("", v8.serialize(v)));
+    } finally {
+      fs.closeSync(fd);
+    }
+    const n = this.spark.parallelism;
+    await this.spark.call({ op: "parallelize", id: pc.id, file, partitions: n });
+    this.inSpark.set(pc.id, n);
+  }
+
+  /** What the partitions of a Spark job reported: counts, times, staged shards, logs, metrics. */
+  absorb(a: DriverAnswer): void {
+    for (const text of a.meta ?? []) {
+      const m = JSON.parse(text) as PartitionMeta;
+      const ex = this.executors.get(m.process) ?? { worker: this.executors.size, executor: m.process, elementsOut: 0, busyMillis: 0 };
+      this.executors.set(m.process, ex);
+      this.staged.push(...m.staged);
+      for (const [id, c] of m.counts) {
+        this.addCount(id, c);
+        ex.elementsOut += c;
+      }
+      for (const [label, ms] of m.millis) {
+        this.addMillis(label, ms);
+        ex.busyMillis += ms;
+      }
+      if (m.metrics) this.scope.metrics.merge(m.metrics);
+      for (const l of m.logs) this.scope.logs.add({ ...l, text: `[${m.process}] ${l.text}` });
+    }
+  }
+}
+
+registerValidator(movableValidator);
+
+/** Runs pipelines on Apache Spark (`local[N]` or a standalone cluster) through pyspark. */
+export class SparkRunner implements Runner {
+  readonly name = "spark";
+
+  async run(pipeline: Pipeline): Promise<PipelineResult> {
+    // Everything that cannot run is refused before Spark starts, in the local runner's words.
+    refuseFindings(movabilityFindings(pipeline));
+    assertValid(pipeline);
+    const o = pipeline.options;
+    const plan = planFor(executableNodes(pipeline, hasOperator), null);
+    const scope = startRun(pipeline.name, null, !inKernel());
+    const started = performance.now();
+    const spark = await SparkSession.start({ master: o.sparkMaster ?? DEFAULT_SPARK_MASTER, name: pipeline.name || "beamlab", conf: o.sparkConf ?? {} });
+    const n = spark.parallelism;
+    const placeOf = (e: ExecNode) =>
+      e.spec.kind === "Read" ? (e.spec.source.split ? "workers" : "coordinator") : e.spec.kind === "Write" ? (e.spec.sink.shard?.(0, n) ? "workers" : "coordinator") : e.spec.kind === "Create" ? "coordinator" : "workers";
+    const stages = planStages(plan, placeOf);
+    const after = upstreamStages(stages);
+    const job = inKernel()
+      ? new Job(pipeline, this.name, scope, stages.map((s, i) => ({ index: s.index, kind: s.kind, steps: s.nodes.map((e) => e.node.fullLabel), after: after[i], ...(spark.ui ? { sparkUI: spark.ui } : {}) })), { keepsCache: false })
+      : null;
+    if (job) new JobDisplay(job);
+    const run = new SparkRun(pipeline, plan, spark, scope);
+    for (const s of stages) {
+      const { main, side } = stageInputs(s);
+      for (const pc of [...main, ...side]) run.readElsewhere.add(pc.id);
+    }
+    try {
+      for (const stage of stages) {
+        const t0 = performance.now();
+        const { main } = stageInputs(stage);
+        const elementsIn = () => main.reduce((a, pc) => a + (run.counts.get(pc.id) ?? 0), 0);
+        job?.stage(stage.index, "running", { elementsIn: elementsIn() });
+        const answers = stage.kind === "coordinator" ? (await this.coordinatorStage(run, stage), []) : stage.kind === "workers" ? [await this.sparkStage(run, stage)] : await this.shuffleStage(run, stage);
+        const sparkStages = answers.flatMap((a) => a.stages ?? []);
+        run.stages.push({
+          index: stage.index,
+          kind: stage.kind,
+          steps: stage.nodes.map((e) => e.node.fullLabel),
+          elementsIn: elementsIn(),
+          wallMillis: performance.now() - t0,
+          ...(sparkStages.length ? { sparkStages: sparkStages.map((s) => s.id).join(","), tasks: sparkStages.reduce((a, s) => a + s.tasks, 0) } : {}),
+        });
+        if (job) {
+          job.stage(stage.index, "done", run.stages[run.stages.length - 1]);
+          job.steps({ counts: new Map(run.counts), millis: new Map(run.millis), done: new Set(stages.slice(0, stage.index + 1).flatMap((s) => s.nodes)), elapsedMillis: performance.now() - started });
+          job.setWorkers(executorFigures(run));
+        }
+      }
+      await publishAll([...run.staged, ...run.writers.map((w) => w.staged()).filter((s): s is StagedOutput => s !== null)]);
+    } catch (e) {
+      run.sweep();
+      for (const w of run.writers) await w.abort().catch(() => undefined);
+      const err = e instanceof SparkFailure ? new PipelineError("Spark failed", { cause: new Error(e.message), hint: `the run stopped for a reason of Spark's, not your code's; run again, or use the local runner. Spark said: ${spark.lastWords()}` }) : toPipelineError(e);
+      job?.finish("FAILED", err.label);
+      (err as PipelineError & { result?: PipelineResult }).result = new PipelineResult("FAILED", [], err, performance.now() - started, { logs: scope.logs });
+      throw err;
+    } finally {
+      run.sweep();
+      await spark.stop();
+    }
+    const stats = new Map<ExecNode, NodeStats>([...run.millis].map(([e, ms]) => [e, { millis: ms }]));
+    job?.finish("DONE");
+    return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: executorFigures(run) });
+  }
+
+  private async coordinatorStage(run: SparkRun, stage: Stage): Promise<void> {
+    const { main, side } = stageInputs(stage);
+    for (const pc of [...main, ...side]) await run.whole(pc);
+    const capture = new Set(stage.nodes.flatMap((e) => [...e.outputs.values()].map((pc) => pc.id)).filter((id) => run.readElsewhere.has(id)));
+    const outcome = await execute(fuse([...stage.nodes], new Set(run.here.keys())), { options: run.pipeline.options, replay: run.here, capture, scope: run.scope });
+    run.writers.push(...outcome.writers);
+    for (const [id, values] of outcome.captured) run.here.set(id, values);
+    for (const e of stage.nodes) {
+      for (const pc of e.outputs.values()) run.addCount(pc.id, outcome.counts.get(pc.id) ?? 0);
+      run.millis.set(e, (run.millis.get(e) ?? 0) + (outcome.stats.get(e)?.millis ?? 0));
+    }
+  }
+
+  /** An element-wise stage as one Spark job over the union of its inputs' partitions and its sources' parts. */
+  private async sparkStage(run: SparkRun, stage: Stage): Promise<DriverAnswer> {
+    const { main, side } = stageInputs(stage);
+    for (const pc of [...main, ...side]) await run.toSpark(pc);
+    const o = run.pipeline.options;
+    const options = { bundleSize: o.bundleSize ?? DEFAULT_BUNDLE_SIZE, warehouse: o.warehouse, name: o.name };
+    const ctx = { options: o, bundleSize: options.bundleSize, signal: new AbortController().signal, label: "" };
+    const capture = stage.nodes.flatMap((e) => [...e.outputs.values()].map((pc) => pc.id)).filter((id) => run.readElsewhere.has(id));
+    const shared = new Map<ExecNode, WorkerNode["spec"]>();
+    const parts = new Map<ExecNode, ReturnType<NonNullable<Extract<ExecNode["spec"], { kind: "Read" }>["source"]["split"]>>>();
+    for (const e of stage.nodes) {
+      if (e.spec.kind === "ParDo") {
+        const findings: Finding[] = [];
+        const fn = run.mover.move(e.spec.fn, { label: e.node.fullLabel, what: "the DoFn", findings });
+        refuseFindings(findings);
+        const sides = e.spec.sideInputs.map((s) => ({ kind: s.kind, pcoll: s.pcoll.id, defaultValue: (s as unknown as { defaultValue?: { value: unknown } }).defaultValue }));
+        shared.set(e, { kind: "ParDo", fn, tags: e.spec.tags, sides });
+      } else if (e.spec.kind === "Flatten") shared.set(e, { kind: "Flatten" });
+      // A source's parts (files and byte ranges) each get a Spark partition of their own.
+      else if (e.spec.kind === "Read") parts.set(e, e.spec.source.split!(run.spark.parallelism, { ...ctx, label: e.node.fullLabel }));
+    }
+    const fromInputs = main.reduce((a, pc) => a + (run.inSpark.get(pc.id) ?? 0), 0);
+    const reads = Math.max(0, ...[...parts.values()].map((p) => p.length));
+    const total = fromInputs + reads;
+    const specFor = (e: ExecNode, p: number): WorkerNode["spec"] => {
+      if (e.spec.kind === "Read") return { kind: "Read", parts: p >= fromInputs && parts.get(e)![p - fromInputs] ? [parts.get(e)![p - fromInputs]] : [] };
+      if (e.spec.kind === "Write") return { kind: "Write", shard: e.spec.sink.shard!(p, total)! };
+      return shared.get(e)!;
+    };
+    const headers = Array.from({ length: total }, (_, p): string => {
+      const header: ExecutorHeader = {
+        mode: "run",
+        cwd: process.cwd(),
+        options,
+        partition: p,
+        ledger: run.ledger,
+        nodes: stage.nodes.map((e) => ({
+          id: e.node.id,
+          label: e.node.fullLabel,
+          kind: e.node.kind,
+          inputs: e.inputs.map((pc) => pc.id),
+          sideInputs: e.sideInputs.map((pc) => pc.id),
+          outputs: [...e.outputs].map(([tag, pc]) => [tag, pc.id] as [string, string]),
+          spec: specFor(e, p),
+        })),
+        inputs: main.map((pc) => pc.id),
+        sides: side.map((pc) => pc.id),
+        capture,
+      };
+      return JSON.stringify(header);
+    });
+    const a = await run.spark.call({ op: "stage", headers, inputs: main.map((pc) => pc.id), sides: side.map((pc) => pc.id), reads, outputs: capture });
+    run.absorb(a);
+    for (const id of capture) run.inSpark.set(id, total);
+    return a;
+  }
+
+  /** GroupByKey or CombinePerKey: Node cuts (and partially combines) each partition, Spark shuffles by key, Node gathers. */
+  private async shuffleStage(run: SparkRun, stage: Stage): Promise<DriverAnswer[]> {
+    const answers: DriverAnswer[] = [];
+    const o = run.pipeline.options;
+    const options = { bundleSize: o.bundleSize ?? DEFAULT_BUNDLE_SIZE, warehouse: o.warehouse, name: o.name };
+    for (const e of stage.nodes) {
+      const input = e.inputs[0];
+      const output = e.outputs.get("main")!;
+      await run.toSpark(input);
+      const findings: Finding[] = [];
+      const combineFn = e.spec.kind === "CombinePerKey" ? run.mover.move(e.spec.combineFn, { label: e.node.fullLabel, what: "the combine function", findings }) : null;
+      refuseFindings(findings);
+      const header = (mode: "cut" | "gather"): string => JSON.stringify({ mode, cwd: process.cwd(), options, partition: 0, label: e.node.fullLabel, output: output.id, combineFn } satisfies ExecutorHeader);
+      const n = run.spark.parallelism;
+      const a = await run.spark.call({ op: "shuffle", input: input.id, output: output.id, cut: header("cut"), gather: header("gather"), partitions: n });
+      run.absorb(a);
+      run.inSpark.set(output.id, n);
+      answers.push(a);
+    }
+    return answers;
+  }
+}
+
+function executorFigures(run: SparkRun): WorkerMetrics[] {
+  return [...run.executors.values()].map((x) => ({ ...x, busyMillis: Math.round(x.busyMillis * 1000) / 1000 }));
+}
+
+registerRunner("spark", () => new SparkRunner());
