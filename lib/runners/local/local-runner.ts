@@ -14,20 +14,19 @@ import { publishAll } from "../../io/commit";
 import type { IOContext, PortableIO, StagedOutput } from "../../io/source-sink";
 import type { Pipeline } from "../../pipeline/pipeline";
 import type { PCollection } from "../../pipeline/pvalue";
-import { fuse } from "../fusion";
 import { assertValid, registerValidator } from "../../pipeline/validate";
 import { movableValidator } from "./movable-validator";
-import { execute } from "../executor";
 import { stepMetrics } from "../metrics";
-import { hasOperator, type NodeStats, type SinkHandle } from "../operator";
+import { hasOperator, type NodeStats } from "../operator";
 import { executableNodes, planFor, type ExecNode } from "../plan";
 import { registerRunner, type Runner } from "../registry";
 import { PipelineResult, type StageMetrics, type WorkerMetrics } from "../result";
 import { startRun, type RunScope } from "../run-scope";
 import { inKernel } from "../../display/emit";
 import { JobDisplay } from "../../display/job-view";
-import { Job, upstreamStages } from "../job";
-import { Mover, movabilityFindings, type Finding } from "./movable";
+import { Job } from "../job";
+import { movabilityFindings, refuseFindings, type Finding } from "./movable";
+import { StagedRun, jobStages, placeByIO, workerNodes } from "./staged-run";
 import { pack, transferList, unpack, type FromWorker, type ShuffleSpec, type ToWorker, type WorkerFailure, type WorkerNode } from "./protocol";
 import { planStages, stageInputs, type Stage } from "./stages";
 import { DEFAULT_BUNDLE_SIZE } from "../../pipeline/options";
@@ -38,15 +37,6 @@ const CANCEL_GRACE_MILLIS = 3000;
 /** The default number of workers: the machine's available parallelism. */
 export function defaultWorkers(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-}
-
-/** Throws one PipelineError for the findings that stop a run (each named, with its fix). */
-export function refuseFindings(findings: readonly Finding[]): void {
-  const errors = findings.filter((f) => f.severity === "error");
-  if (!errors.length) return;
-  const [first, ...rest] = errors;
-  const more = rest.length ? ` (and ${rest.length} more: ${rest.map((f) => `"${f.label}": ${f.message}`).join("; ")})` : "";
-  error(`${first.message}${more}`, { label: first.label, hint: first.hint });
 }
 
 type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
@@ -111,54 +101,36 @@ class WorkerHandle {
   }
 }
 
-/** The run's bookkeeping on the coordinator. */
-class Run {
-  readonly counts = new Map<string, number>();
-  readonly millis = new Map<ExecNode, number>();
-  readonly coordinator = new Map<string, unknown[]>();
+/** The run's bookkeeping on the coordinator, and the worker threads. */
+class Run extends StagedRun {
   readonly inWorkers = new Set<string>();
   readonly broadcast = new Set<string>();
   readonly workerStaged: StagedOutput[] = [];
-  readonly writers: SinkHandle[] = [];
   readonly stages: StageMetrics[] = [];
-  readonly mover = new Mover();
-  readonly scope: RunScope;
 
-  constructor(readonly pipeline: Pipeline, readonly plan: ExecNode[], readonly workers: WorkerHandle[], scope: RunScope) {
-    this.scope = scope;
+  constructor(pipeline: Pipeline, plan: ExecNode[], readonly workers: WorkerHandle[], scope: RunScope, stages: readonly Stage[]) {
+    super(pipeline, plan, scope, stages);
   }
-
-  /** PCollections read by a stage other than the one producing them. */
-  readonly readElsewhere = new Set<string>();
 
   /** How many nodes read a PCollection (as main or side input). */
   readers(id: string): number {
     return this.plan.filter((e) => e.inputs.some((pc) => pc.id === id) || e.sideInputs.some((pc) => pc.id === id)).length;
   }
 
-  addCount(id: string, n: number): void {
-    this.counts.set(id, (this.counts.get(id) ?? 0) + n);
-  }
-
-  addMillis(label: string, ms: number): void {
-    const e = this.plan.find((x) => x.node.fullLabel === label);
-    if (e) this.millis.set(e, (this.millis.get(e) ?? 0) + ms);
-  }
-
   /** Every element of a PCollection on the coordinator (gathered from the workers, in worker order). */
-  async whole(pc: PCollection<unknown>): Promise<unknown[]> {
-    if (!this.inWorkers.has(pc.id)) return this.coordinator.get(pc.id) ?? [];
+  override async whole(pc: PCollection<unknown>): Promise<unknown[]> {
+    if (!this.inWorkers.has(pc.id)) return super.whole(pc);
     const parts = await Promise.all(this.workers.map((w) => w.call<Extract<FromWorker, { type: "done" }>>({ type: "take", pcoll: pc.id })));
     const all: unknown[] = [];
     for (const p of parts) for (const v of unpack(p.data!)) all.push(v);
-    this.coordinator.set(pc.id, all);
+    this.held.set(pc.id, all);
     return all;
   }
 
   /** A coordinator PCollection cut into one contiguous part per worker. */
   async scatter(pc: PCollection<unknown>): Promise<void> {
     if (this.inWorkers.has(pc.id)) return;
-    const values = this.coordinator.get(pc.id) ?? [];
+    const values = this.held.get(pc.id) ?? [];
     const n = this.workers.length;
     const size = Math.ceil(values.length / n);
     await Promise.all(
@@ -197,36 +169,28 @@ export class LocalRunner implements Runner {
     const count = pipeline.options.workers ?? defaultWorkers();
     const plan = planFor(executableNodes(pipeline, hasOperator), null);
     const ctx = { options: pipeline.options, bundleSize: pipeline.options.bundleSize ?? DEFAULT_BUNDLE_SIZE, signal: new AbortController().signal, label: "" };
-    const placeOf = (e: ExecNode) =>
-      e.spec.kind === "Read" ? (e.spec.source.split ? "workers" : "coordinator") : e.spec.kind === "Write" ? (e.spec.sink.shard?.(0, count) ? "workers" : "coordinator") : e.spec.kind === "Create" ? "coordinator" : "workers";
-    const stages = planStages(plan, placeOf);
+    const stages = planStages(plan, placeByIO(count));
     // In a notebook the job view shows the logs; elsewhere they print as they come.
     const scope = startRun(pipeline.name, null, !inKernel());
-    const after = upstreamStages(stages);
-    const job = inKernel() ? new Job(pipeline, this.name, scope, stages.map((s, i) => ({ index: s.index, kind: s.kind, steps: s.nodes.map((e) => e.node.fullLabel), after: after[i] })), { keepsCache: false }) : null;
+    const job = inKernel() ? new Job(pipeline, this.name, scope, jobStages(stages), { keepsCache: false }) : null;
     if (job) new JobDisplay(job);
     const started = performance.now();
     let crash: unknown = null;
     const workers = Array.from({ length: count }, (_, i) => new WorkerHandle(i, count, pipeline, (m) => m.lines.forEach((l) => scope.logs.add(l)), (e) => (crash = e)));
-    const run = new Run(pipeline, plan, workers, scope);
-    for (const s of stages) {
-      const { main, side } = stageInputs(s);
-      for (const pc of [...main, ...side]) run.readElsewhere.add(pc.id);
-    }
+    const run = new Run(pipeline, plan, workers, scope, stages);
     try {
       await Promise.all(workers.map((w) => w.ready));
       for (const stage of stages) {
         const t0 = performance.now();
-        const { main } = stageInputs(stage);
-        job?.stage(stage.index, "running", { elementsIn: main.reduce((a, pc) => a + (run.counts.get(pc.id) ?? 0), 0) });
-        if (stage.kind === "coordinator") await this.coordinatorStage(run, stage);
+        job?.stage(stage.index, "running", { elementsIn: run.elementsIn(stage) });
+        if (stage.kind === "coordinator") await run.coordinatorStage(stage);
         else if (stage.kind === "workers") await this.workersStage(run, stage, ctx);
         else await this.shuffleStage(run, stage);
         run.stages.push({
           index: stage.index,
           kind: stage.kind,
           steps: stage.nodes.map((e) => e.node.fullLabel),
-          elementsIn: main.reduce((a, pc) => a + (run.counts.get(pc.id) ?? 0), 0),
+          elementsIn: run.elementsIn(stage),
           wallMillis: performance.now() - t0,
         });
         if (job) reportStage(job, run, stages.slice(0, stage.index + 1), started);
@@ -256,36 +220,17 @@ export class LocalRunner implements Runner {
     for (const w of run.writers) await w.abort().catch(() => undefined);
   }
 
-  private async coordinatorStage(run: Run, stage: Stage): Promise<void> {
-    const { main, side } = stageInputs(stage);
-    for (const pc of [...main, ...side]) await run.whole(pc);
-    const capture = new Set(stage.nodes.flatMap((e) => [...e.outputs.values()].map((pc) => pc.id)).filter((id) => run.readElsewhere.has(id)));
-    // The stage's nodes fused as the direct runner would; what earlier stages made is replayed.
-    const outcome = await execute(fuse([...stage.nodes], new Set(run.coordinator.keys())), { options: run.pipeline.options, replay: run.coordinator, capture, scope: run.scope });
-    run.writers.push(...outcome.writers);
-    for (const [id, values] of outcome.captured) run.coordinator.set(id, values);
-    for (const e of stage.nodes) {
-      for (const pc of e.outputs.values()) run.addCount(pc.id, outcome.counts.get(pc.id) ?? 0);
-      run.millis.set(e, (run.millis.get(e) ?? 0) + (outcome.stats.get(e)?.millis ?? 0));
-    }
-  }
-
   private async workersStage(run: Run, stage: Stage, ctx: IOContext): Promise<void> {
     const { main, side } = stageInputs(stage);
     for (const pc of main) await run.scatter(pc);
     for (const pc of side) await run.broadcastSide(pc);
     const n = run.workers.length;
-    const capture = stage.nodes.flatMap((e) => [...e.outputs.values()].map((pc) => pc.id)).filter((id) => run.readElsewhere.has(id));
+    const capture = run.captured(stage);
     const shared = new Map<ExecNode, WorkerNode["spec"]>();
     const parts = new Map<ExecNode, PortableIO[]>();
     for (const e of stage.nodes) {
-      if (e.spec.kind === "ParDo") {
-        const findings: Finding[] = [];
-        const fn = run.mover.move(e.spec.fn, { label: e.node.fullLabel, what: "the DoFn", findings });
-        refuseFindings(findings);
-        const sides = e.spec.sideInputs.map((s) => ({ kind: s.kind, pcoll: s.pcoll.id, defaultValue: (s as unknown as { defaultValue?: { value: unknown } }).defaultValue }));
-        shared.set(e, { kind: "ParDo", fn, tags: e.spec.tags, sides });
-      } else if (e.spec.kind === "Flatten") shared.set(e, { kind: "Flatten" });
+      const moved = run.movedSpec(e);
+      if (moved) shared.set(e, moved);
       else if (e.spec.kind === "Read") parts.set(e, e.spec.source.split!(n, { ...ctx, label: e.node.fullLabel }));
     }
     const specFor = (e: ExecNode, w: number): WorkerNode["spec"] => {
@@ -295,15 +240,7 @@ export class LocalRunner implements Runner {
     };
     const results = await Promise.all(
       run.workers.map((w) => {
-        const nodes: WorkerNode[] = stage.nodes.map((e) => ({
-          id: e.node.id,
-          label: e.node.fullLabel,
-          kind: e.node.kind,
-          inputs: e.inputs.map((pc) => pc.id),
-          sideInputs: e.sideInputs.map((pc) => pc.id),
-          outputs: [...e.outputs].map(([tag, pc]) => [tag, pc.id] as [string, string]),
-          spec: specFor(e, w.index),
-        }));
+        const nodes = workerNodes(stage, (e) => specFor(e, w.index));
         return w.call<Extract<FromWorker, { type: "done" }>>({ type: "run", nodes, capture });
       }),
     );

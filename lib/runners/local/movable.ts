@@ -22,6 +22,7 @@ import { notebookImports, type ModuleImport } from "./notebook-imports";
 import { executableNodes } from "../plan";
 import { hasOperator } from "../operator";
 import { FunctionDoFn } from "../../transforms/dofn";
+import { error } from "../../errors";
 
 /** A value as a worker rebuilds it. */
 export type Moved =
@@ -251,4 +252,13 @@ function isData(v: unknown, depth = 0): boolean {
     const d = Object.getOwnPropertyDescriptor(v, k)!;
     return "value" in d && isData(d.value, depth + 1);
   });
+}
+
+/** Throws one PipelineError for the findings that stop a run (each named, with its fix). */
+export function refuseFindings(findings: readonly Finding[]): void {
+  const errors = findings.filter((f) => f.severity === "error");
+  if (!errors.length) return;
+  const [first, ...rest] = errors;
+  const more = rest.length ? ` (and ${rest.length} more: ${rest.map((f) => `"${f.label}": ${f.message}`).join("; ")})` : "";
+  error(`${first.message}${more}`, { label: first.label, hint: first.hint });
 }

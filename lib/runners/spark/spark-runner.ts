@@ -18,17 +18,16 @@ import type { PCollection } from "../../pipeline/pvalue";
 import { assertValid, registerValidator } from "../../pipeline/validate";
 import { inKernel } from "../../display/emit";
 import { JobDisplay } from "../../display/job-view";
-import { execute } from "../executor";
-import { fuse } from "../fusion";
-import { Job, upstreamStages } from "../job";
+import { Job } from "../job";
 import { stepMetrics } from "../metrics";
-import { hasOperator, type NodeStats, type SinkHandle } from "../operator";
+import { hasOperator, type NodeStats } from "../operator";
 import { executableNodes, planFor, type ExecNode } from "../plan";
 import { registerRunner, type Runner } from "../registry";
 import { PipelineResult, type StageMetrics, type WorkerMetrics } from "../result";
 import { startRun, type RunScope } from "../run-scope";
-import { refuseFindings, toPipelineError } from "../local/local-runner";
-import { Mover, movabilityFindings, type Finding } from "../local/movable";
+import { toPipelineError } from "../local/local-runner";
+import { movabilityFindings, refuseFindings, type Finding } from "../local/movable";
+import { StagedRun, jobStages, placeByIO, workerNodes } from "../local/staged-run";
 import { movableValidator } from "../local/movable-validator";
 import type { WorkerNode } from "../local/protocol";
 import { planStages, stageInputs, type Stage } from "../local/stages";
@@ -48,23 +47,17 @@ interface ExecutorFigures {
 }
 
 /** The run's bookkeeping in this process. */
-class SparkRun {
-  readonly counts = new Map<string, number>();
-  readonly millis = new Map<ExecNode, number>();
-  /** PCollections held here (made by coordinator stages, or collected from Spark). */
-  readonly here = new Map<string, unknown[]>();
+class SparkRun extends StagedRun {
   /** PCollections held by the driver as RDDs, with their partition counts. */
   readonly inSpark = new Map<string, number>();
-  readonly readElsewhere = new Set<string>();
   readonly staged: StagedOutput[] = [];
-  readonly writers: SinkHandle[] = [];
   readonly stages: (StageMetrics & { sparkStages?: string; tasks?: number })[] = [];
   readonly executors = new Map<string, ExecutorFigures>();
-  readonly mover = new Mover();
   /** Where executors list the files each attempt staged (see {@link sweep}). */
   readonly ledger: string;
 
-  constructor(readonly pipeline: Pipeline, readonly plan: ExecNode[], readonly spark: SparkSession, readonly scope: RunScope) {
+  constructor(pipeline: Pipeline, plan: ExecNode[], readonly spark: SparkSession, scope: RunScope, stages: readonly Stage[]) {
+    super(pipeline, plan, scope, stages);
     this.ledger = spark.file();
   }
 
@@ -75,25 +68,16 @@ class SparkRun {
     for (const s of this.staged) if (s.kind === "files") for (const f of s.files) fs.rmSync(f.staged, { force: true });
   }
 
-  addCount(id: string, n: number): void {
-    this.counts.set(id, (this.counts.get(id) ?? 0) + n);
-  }
-
-  addMillis(label: string, ms: number): void {
-    const e = this.plan.find((x) => x.node.fullLabel === label);
-    if (e) this.millis.set(e, (this.millis.get(e) ?? 0) + ms);
-  }
-
   /** Every element of a PCollection here (collected from Spark when it is there). */
-  async whole(pc: PCollection<unknown>): Promise<unknown[]> {
-    const held = this.here.get(pc.id);
+  override async whole(pc: PCollection<unknown>): Promise<unknown[]> {
+    const held = this.held.get(pc.id);
     if (held) return held;
     if (!this.inSpark.has(pc.id)) return [];
     const file = this.spark.file();
     await this.spark.call({ op: "collect", id: pc.id, file });
     const values = readFramesFile(fs.readFileSync(file)).map((r) => v8.deserialize(r.data));
     fs.rmSync(file, { force: true });
-    this.here.set(pc.id, values);
+    this.held.set(pc.id, values);
     return values;
   }
 
@@ -103,7 +87,7 @@ class SparkRun {
     const file = this.spark.file();
     const fd = fs.openSync(file, "w");
     try {
-      for (const v of this.here.get(pc.id) ?? []) fs.writeSync(fd, frame("", v8.serialize(v)));
+      for (const v of this.held.get(pc.id) ?? []) fs.writeSync(fd, frame("", v8.serialize(v)));
     } finally {
       fs.closeSync(fd);
     }
@@ -149,32 +133,21 @@ export class SparkRunner implements Runner {
     const started = performance.now();
     const spark = await SparkSession.start({ master: o.sparkMaster ?? DEFAULT_SPARK_MASTER, name: pipeline.name || "beamlab", conf: o.sparkConf ?? {} });
     const n = spark.parallelism;
-    const placeOf = (e: ExecNode) =>
-      e.spec.kind === "Read" ? (e.spec.source.split ? "workers" : "coordinator") : e.spec.kind === "Write" ? (e.spec.sink.shard?.(0, n) ? "workers" : "coordinator") : e.spec.kind === "Create" ? "coordinator" : "workers";
-    const stages = planStages(plan, placeOf);
-    const after = upstreamStages(stages);
-    const job = inKernel()
-      ? new Job(pipeline, this.name, scope, stages.map((s, i) => ({ index: s.index, kind: s.kind, steps: s.nodes.map((e) => e.node.fullLabel), after: after[i], ...(spark.ui ? { sparkUI: spark.ui } : {}) })), { keepsCache: false })
-      : null;
+    const stages = planStages(plan, placeByIO(n));
+    const job = inKernel() ? new Job(pipeline, this.name, scope, jobStages(stages, spark.ui ? { sparkUI: spark.ui } : {}), { keepsCache: false }) : null;
     if (job) new JobDisplay(job);
-    const run = new SparkRun(pipeline, plan, spark, scope);
-    for (const s of stages) {
-      const { main, side } = stageInputs(s);
-      for (const pc of [...main, ...side]) run.readElsewhere.add(pc.id);
-    }
+    const run = new SparkRun(pipeline, plan, spark, scope, stages);
     try {
       for (const stage of stages) {
         const t0 = performance.now();
-        const { main } = stageInputs(stage);
-        const elementsIn = () => main.reduce((a, pc) => a + (run.counts.get(pc.id) ?? 0), 0);
-        job?.stage(stage.index, "running", { elementsIn: elementsIn() });
-        const answers = stage.kind === "coordinator" ? (await this.coordinatorStage(run, stage), []) : stage.kind === "workers" ? [await this.sparkStage(run, stage)] : await this.shuffleStage(run, stage);
+        job?.stage(stage.index, "running", { elementsIn: run.elementsIn(stage) });
+        const answers = stage.kind === "coordinator" ? (await run.coordinatorStage(stage), []) : stage.kind === "workers" ? [await this.sparkStage(run, stage)] : await this.shuffleStage(run, stage);
         const sparkStages = answers.flatMap((a) => a.stages ?? []);
         run.stages.push({
           index: stage.index,
           kind: stage.kind,
           steps: stage.nodes.map((e) => e.node.fullLabel),
-          elementsIn: elementsIn(),
+          elementsIn: run.elementsIn(stage),
           wallMillis: performance.now() - t0,
           ...(sparkStages.length ? { sparkStages: sparkStages.map((s) => s.id).join(","), tasks: sparkStages.reduce((a, s) => a + s.tasks, 0) } : {}),
         });
@@ -201,19 +174,6 @@ export class SparkRunner implements Runner {
     return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: executorFigures(run) });
   }
 
-  private async coordinatorStage(run: SparkRun, stage: Stage): Promise<void> {
-    const { main, side } = stageInputs(stage);
-    for (const pc of [...main, ...side]) await run.whole(pc);
-    const capture = new Set(stage.nodes.flatMap((e) => [...e.outputs.values()].map((pc) => pc.id)).filter((id) => run.readElsewhere.has(id)));
-    const outcome = await execute(fuse([...stage.nodes], new Set(run.here.keys())), { options: run.pipeline.options, replay: run.here, capture, scope: run.scope });
-    run.writers.push(...outcome.writers);
-    for (const [id, values] of outcome.captured) run.here.set(id, values);
-    for (const e of stage.nodes) {
-      for (const pc of e.outputs.values()) run.addCount(pc.id, outcome.counts.get(pc.id) ?? 0);
-      run.millis.set(e, (run.millis.get(e) ?? 0) + (outcome.stats.get(e)?.millis ?? 0));
-    }
-  }
-
   /** An element-wise stage as one Spark job over the union of its inputs' partitions and its sources' parts. */
   private async sparkStage(run: SparkRun, stage: Stage): Promise<DriverAnswer> {
     const { main, side } = stageInputs(stage);
@@ -221,17 +181,12 @@ export class SparkRunner implements Runner {
     const o = run.pipeline.options;
     const options = { bundleSize: o.bundleSize ?? DEFAULT_BUNDLE_SIZE, warehouse: o.warehouse, name: o.name };
     const ctx = { options: o, bundleSize: options.bundleSize, signal: new AbortController().signal, label: "" };
-    const capture = stage.nodes.flatMap((e) => [...e.outputs.values()].map((pc) => pc.id)).filter((id) => run.readElsewhere.has(id));
+    const capture = run.captured(stage);
     const shared = new Map<ExecNode, WorkerNode["spec"]>();
     const parts = new Map<ExecNode, ReturnType<NonNullable<Extract<ExecNode["spec"], { kind: "Read" }>["source"]["split"]>>>();
     for (const e of stage.nodes) {
-      if (e.spec.kind === "ParDo") {
-        const findings: Finding[] = [];
-        const fn = run.mover.move(e.spec.fn, { label: e.node.fullLabel, what: "the DoFn", findings });
-        refuseFindings(findings);
-        const sides = e.spec.sideInputs.map((s) => ({ kind: s.kind, pcoll: s.pcoll.id, defaultValue: (s as unknown as { defaultValue?: { value: unknown } }).defaultValue }));
-        shared.set(e, { kind: "ParDo", fn, tags: e.spec.tags, sides });
-      } else if (e.spec.kind === "Flatten") shared.set(e, { kind: "Flatten" });
+      const moved = run.movedSpec(e);
+      if (moved) shared.set(e, moved);
       // A source's parts (files and byte ranges) each get a Spark partition of their own.
       else if (e.spec.kind === "Read") parts.set(e, e.spec.source.split!(run.spark.parallelism, { ...ctx, label: e.node.fullLabel }));
     }
@@ -250,15 +205,7 @@ export class SparkRunner implements Runner {
         options,
         partition: p,
         ledger: run.ledger,
-        nodes: stage.nodes.map((e) => ({
-          id: e.node.id,
-          label: e.node.fullLabel,
-          kind: e.node.kind,
-          inputs: e.inputs.map((pc) => pc.id),
-          sideInputs: e.sideInputs.map((pc) => pc.id),
-          outputs: [...e.outputs].map(([tag, pc]) => [tag, pc.id] as [string, string]),
-          spec: specFor(e, p),
-        })),
+        nodes: workerNodes(stage, (e) => specFor(e, p)),
         inputs: main.map((pc) => pc.id),
         sides: side.map((pc) => pc.id),
         capture,
