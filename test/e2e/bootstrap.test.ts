@@ -5,10 +5,10 @@ import test from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { tslabNotebookJson } from "../notebook";
+import { freePort } from "../../lib/runners/free-port";
 
 // Compiled to dist/test/e2e/bootstrap.test.js.
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -92,16 +92,6 @@ test("bootstrap: a step's details show with --verbose only; the project's Jupyte
   assert.match(run(process.execPath, [bootstrap]).out, /jupyterlab settings: ok \(cached\)/);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = net.createServer();
-    srv.on("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 test("beamlab lab prints a few lines and ends with the URL alone; Ctrl+C stops it", { skip: skipVenv, timeout: 120_000 }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "beamlab-lab-"));

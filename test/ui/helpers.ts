@@ -13,7 +13,6 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -29,18 +28,9 @@ export const CHROMIUM = process.env.BEAMLAB_CHROMIUM ?? "/usr/bin/chromium";
 
 const execFileP = promisify(execFile);
 
-/** A free TCP port on 127.0.0.1 (the OS picks one; we release it right away). */
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? ok(addr.port) : fail(new Error("no port"))));
-    });
-  });
-}
+import { freePort } from "../../lib/runners/free-port";
+
+export { freePort };
 
 export interface Lab {
   url: string;

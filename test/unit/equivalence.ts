@@ -96,3 +96,25 @@ export function enginePipeline(p: beam.Pipeline): Outputs {
   const byRecord = records.apply("Group records", beam.GroupByKey());
   return { sum, count, mean, top, empty, distinct, joined, both, scaled, named, byRecord };
 }
+
+/**
+ * Runs a Map that warns on every tenth of 40 numbers and counts each one, and checks that its
+ * log lines (through `text`, which strips what a runner prefixes) and its metrics came back
+ * from wherever it ran. Returns the result for a runner's own checks.
+ */
+export async function checkLogsAndMetrics(options: beam.PipelineOptions, text: (line: string) => string = (l) => l): Promise<beam.PipelineResult> {
+  const p = new beam.Pipeline(options);
+  p.apply("Nums", beam.Create(Array.from({ length: 40 }, (_, i) => i))).apply(
+    "Look",
+    beam.Map((n: number) => {
+      if (n % 10 === 0) console.warn("tens", n);
+      beam.metrics.counter("seen").inc();
+      return n;
+    }),
+  );
+  const r = await p.run();
+  assert.deepEqual(r.logs().lines.map((l) => [l.step, text(l.text)]).sort(), [["Look", "tens 0"], ["Look", "tens 10"], ["Look", "tens 20"], ["Look", "tens 30"]]);
+  assert.equal(r.metrics()["Look"].counters?.seen, 40);
+  assert.equal(r.metrics()["Look"].elementsIn, 40);
+  return r;
+}

@@ -13,7 +13,7 @@ import * as beam from "../../lib";
 import { loadCollege } from "../../datasets/load";
 import { tmpDir } from "./helpers";
 import { readShards } from "./shards";
-import { coursePipelines, enginePipeline, sameAsDirect, type Build } from "./equivalence";
+import { checkLogsAndMetrics, coursePipelines, enginePipeline, sameAsDirect, type Build } from "./equivalence";
 import { workerPoolAddress } from "../../lib/runners/portable/endpoint";
 import { FailOn, LengthFn } from "./dofns";
 
@@ -76,19 +76,7 @@ describe("portable (Prism) = direct on engine pipelines", () => {
   });
 
   test("logs and metrics of the DoFns come back to the kernel's result", async () => {
-    const p = new beam.Pipeline({ runner: "portable", jobEndpoint: prism.endpoint });
-    p.apply("Nums", beam.Create(Array.from({ length: 40 }, (_, i) => i))).apply(
-      "Look",
-      beam.Map((n: number) => {
-        if (n % 10 === 0) console.warn("tens", n);
-        beam.metrics.counter("seen").inc();
-        return n;
-      }),
-    );
-    const r = await p.run();
-    assert.deepEqual(r.logs().lines.map((l) => [l.step, l.text]).sort(), [["Look", "tens 0"], ["Look", "tens 10"], ["Look", "tens 20"], ["Look", "tens 30"]]);
-    assert.equal(r.metrics()["Look"].counters?.seen, 40);
-    assert.equal(r.metrics()["Look"].elementsIn, 40);
+    await checkLogsAndMetrics({ runner: "portable", jobEndpoint: prism.endpoint });
   });
 });
 

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { error } from "../../errors";
+import { freePort } from "../free-port";
 
 /** The Prism release built (the same Beam version line as the job API the SDK speaks). */
 export const PRISM_VERSION = "v2.77.0";
@@ -142,16 +143,6 @@ export async function startPrism(opts: { port?: number } = {}): Promise<PrismSer
   return server;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

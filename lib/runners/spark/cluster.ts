@@ -4,10 +4,10 @@
  * start time; `stop()` ends every process it started and waits for them.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import * as net from "node:net";
 import * as path from "node:path";
 import { error } from "../../errors";
 import { installSpark, sparkHome, sparkPython } from "./install";
+import { freePort } from "../free-port";
 
 /** How long the master and its workers get to be up and registered. */
 const START_TIMEOUT_MILLIS = 90_000;
@@ -25,16 +25,6 @@ export interface StandaloneCluster {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a master and `workers` workers of `cores` cores each; resolves once all are registered. */
 export async function startStandalone(opts: { workers?: number; cores?: number; memory?: string } = {}): Promise<StandaloneCluster> {
