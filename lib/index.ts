@@ -23,6 +23,7 @@ import "./runners/portable/portable-runner";
 import "./runners/spark/spark-runner";
 import * as portable from "./runners/portable";
 import * as spark from "./runners/spark";
+import * as datasets from "./datasets";
 import { installKernelApi } from "./interactive/kernel-api";
 import { installCellHooks } from "./interactive/cells";
 
@@ -54,6 +55,7 @@ export { show, showGraph, type ShowOptions } from "./interactive/show";
 export { chart, Chart, type ChartSource, type RowOf } from "./display/chart";
 export { InteractiveRunner } from "./runners/interactive";
 export { explain, Explanation } from "./display/explain";
+export { compareRuns, RunsComparison } from "./display/compare-runs";
 export { registerValidator, validatePipeline, type PipelineValidator, type ValidationFinding, type ValidationContext, type Severity } from "./pipeline/validate";
 export type { PortablePipeline, PortableTransform, PortablePCollection, PortableCoder, PortableEnvironment } from "./pipeline/portable";
 export type { ExecutionPlan, Stage, StageStep, StepRole, StageInput, StageOutput, StageSideInput } from "./runners/fusion";
@@ -68,7 +70,7 @@ export type { SchemaRow, TableSchema } from "./io/schema";
  * beamlab sits elsewhere (a linked or nested install) fails with TS2742.
  */
 export type { ColumnTable } from "arquero";
-export { io, pvalue, combiners, warehouse, testing, grader, teaching, portable, spark };
+export { io, pvalue, combiners, warehouse, testing, grader, teaching, portable, spark, datasets };
 
 installKernelApi();
 installCellHooks();

@@ -22,6 +22,7 @@ import { pairsRendererFactory } from "./mime/pairs";
 import { playerRendererFactory } from "./mime/player";
 import { progressRendererFactory } from "./mime/progress";
 import { jobRendererFactory } from "./mime/job";
+import { runsRendererFactory } from "./mime/runs";
 import { createTableView, tableRendererFactory } from "./mime/table";
 import { KernelModel, type SessionLike } from "./model/kernel-model";
 import { InspectorPanel } from "./panel/panel";
@@ -147,6 +148,7 @@ function activate(
     // A run's bundle carries the progress payload too: the job view is preferred where it is known.
     rendermime.addFactory(jobRendererFactory, RANK - 1);
     rendermime.addFactory(progressRendererFactory, RANK);
+    rendermime.addFactory(runsRendererFactory, RANK);
     rendermime.addFactory(explainRendererFactory(ctx), RANK);
     rendermime.addFactory(playerRendererFactory(ctx, () => (editors ? (options) => editors.factoryService.newInlineEditor(options) : null)), RANK);
     rendermime.addFactory(pairsRendererFactory, RANK);

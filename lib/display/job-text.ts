@@ -3,7 +3,7 @@
  * fallbacks and the extension's renderer (no Node imports: the extension compiles this
  * module too).
  */
-import type { JobLogLine, JobPayload, JobStage, StageStatus } from "./protocol";
+import type { ComparedRun, JobLogLine, JobPayload, JobStage, StageStatus } from "./protocol";
 
 /** How each stage status reads. */
 export const STAGE_STATUS_TEXT: Record<StageStatus, string> = {
@@ -112,4 +112,35 @@ export function stageTally(p: JobPayload): string {
 /** `3 lines not shown (older)` when the view holds fewer lines than were logged, else null. */
 export function droppedText(dropped: number): string | null {
   return dropped > 0 ? `${dropped.toLocaleString("en-US")} older line${dropped === 1 ? "" : "s"} not shown (the view keeps the newest)` : null;
+}
+
+/** One row of the runs-side-by-side summary: what a reader compares first. */
+export interface RunSummary {
+  title: string;
+  runner: string;
+  state: string;
+  wall: string;
+  /** The run's time against the first run's (`1.00×` for the first). */
+  relative: string;
+  stages: string;
+  workers: string;
+}
+
+/** `1.35×`, `12.4×`, `492×`: as many digits as a reader compares. */
+function ratioText(x: number): string {
+  return `${x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : Math.round(x).toLocaleString("en-US")}×`;
+}
+
+/** The summary rows of runs compared side by side, each against the first. */
+export function runSummaries(runs: readonly ComparedRun[]): RunSummary[] {
+  const first = runs[0];
+  return runs.map((r) => ({
+    title: r.title,
+    runner: r.job?.runner ?? "",
+    state: r.state,
+    wall: millisText(r.millis),
+    relative: first && first.millis > 0 ? `${ratioText(r.millis / first.millis)} ${r === first ? "" : first.title}`.trim() : "",
+    stages: r.job ? String(r.job.stages.length) : "",
+    workers: r.job ? String(r.job.workers.length || "in process") : "",
+  }));
 }

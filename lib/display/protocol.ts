@@ -27,6 +27,9 @@ export const EXPLAIN_MIME = "application/vnd.beamlab.explain.v1+json";
 /** A run's live job view: stages, steps, workers, options, user metrics and logs. */
 export const JOB_MIME = "application/vnd.beamlab.job.v1+json";
 
+/** Runs side by side (`beam.compareRuns`): each run's job view under its title. */
+export const RUNS_MIME = "application/vnd.beamlab.runs.v1+json";
+
 export const PROTOCOL_VERSION = 1;
 
 
@@ -238,6 +241,23 @@ export interface JobPayload {
   metrics: JobMetric[];
   /** The newest log lines, newest first; `dropped` older ones are not in the view; `total` were logged. */
   logs: { lines: JobLogLine[]; dropped: number; total: number };
+}
+
+/** One run of {@link RunsPayload}. */
+export interface ComparedRun {
+  /** What the notebook called it ("2 local workers"). */
+  title: string;
+  state: string;
+  /** Wall time of the whole run, start-up included, in milliseconds. */
+  millis: number;
+  /** Its job view as the run left it; null when the run showed none (outside a notebook). */
+  job: JobPayload | null;
+}
+
+/** Payload of {@link RUNS_MIME}. */
+export interface RunsPayload {
+  version: typeof PROTOCOL_VERSION;
+  runs: ComparedRun[];
 }
 
 /** What the inspector lists for one PCollection. */

@@ -77,7 +77,7 @@ export class DirectRunner implements Runner {
     try {
       const { result } = await runPlan(pipeline, null, { scope: view.scope, onPlan: (f) => view.plan(f), onProgress: (s) => view.update(s), onIncomplete: (p) => (partial = p) });
       view.finish("DONE");
-      return result;
+      return result.withJob(view.snapshot());
     } catch (e) {
       view.finish("FAILED", (partial as PartialOutcome | null)?.snapshot, e instanceof PipelineError ? e.label : null);
       throw e;

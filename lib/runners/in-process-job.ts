@@ -72,6 +72,11 @@ export class InProcessJob {
     this.job.steps(snap);
   }
 
+  /** The view as it is now (the run's summary once it has ended); null before the plan is known. */
+  snapshot(): ReturnType<Job["snapshot"]> | null {
+    return this.job?.snapshot() ?? null;
+  }
+
   /** Ends the view as the run's summary; a failed or cancelled run passes the executor's last snapshot. */
   finish(state: "DONE" | "FAILED" | "CANCELLED", final?: ProgressSnapshot, failed: string | null = null): void {
     if (final) this.update(final);

@@ -208,7 +208,7 @@ export class InteractiveRunner implements CollectingRunner {
       for (const [id, n] of outcome.counts) this.counts.set(id, n);
       this.failure = null;
       progress.finish("DONE");
-      return wholeRun ? withCachedSteps(this.pipeline, result, cachedBefore, this.counts) : result;
+      return wholeRun ? withCachedSteps(this.pipeline, result, cachedBefore, this.counts).withJob(job?.snapshot()) : result;
     } catch (e) {
       const cancelled = controller.signal.aborted;
       this.failure = cancelled ? null : failureOf(this.pipeline, e);

@@ -2,6 +2,7 @@
  * PipelineResult: the state and metrics of a run.
  */
 import { inspect } from "node:util";
+import type { JobPayload } from "../display/protocol";
 import { RunLogs, type DistributionResult, type LogLine } from "./run-scope";
 
 /** Metrics of one transform (primitive or composite), by its full label. */
@@ -44,6 +45,8 @@ export interface RunDetails {
   logs?: RunLogs;
   stages?: StageMetrics[];
   workers?: WorkerMetrics[];
+  /** The job view's last snapshot, when the run showed one (in a notebook). */
+  job?: JobPayload;
 }
 
 export type PipelineState = "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
@@ -78,6 +81,20 @@ export class PipelineResult {
   /** The local runner's workers: elements and busy time of each (empty for other runners). */
   workers(): WorkerMetrics[] {
     return (this.details.workers ?? []).map((w) => ({ ...w }));
+  }
+
+  /**
+   * The run's job view as it was left when the run ended (stages, steps, workers, logs),
+   * or null when the run showed none (outside a notebook). `beam.compareRuns` shows these
+   * side by side.
+   */
+  job(): JobPayload | null {
+    return this.details.job ?? null;
+  }
+
+  /** @internal This result with the job view's last snapshot kept (runners call it once the view has ended). */
+  withJob(job: JobPayload | null | undefined): PipelineResult {
+    return job ? new PipelineResult(this.state, this.steps, this.error, this.millis, { ...this.details, job }) : this;
   }
 
   /** Resolves when the run has finished (runs here finish before `run()` resolves). */

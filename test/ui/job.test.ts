@@ -53,8 +53,19 @@ const HOSTILE_CELL = [
   "await h.run();",
 ].join("\n");
 
+const COMPARE_CELL = [
+  "function small(options: beam.PipelineOptions) {",
+  '  const q = new beam.Pipeline({ name: "small", ...options });',
+  '  q.apply("Nums", beam.Create(Array.from({ length: 500 }, (_, i) => i))).apply("Key", beam.Map((n: number) => [`k${n % 7}`, n] as [string, number])).apply("Group", beam.GroupByKey<string, number>());',
+  "  return q;",
+  "}",
+  'const one = await small({ runner: "direct" }).run();',
+  "const two = await small({ workers: 2 }).run();",
+  `beam.compareRuns({ "direct": one, ${JSON.stringify(`2 workers ${HOSTILE}`)}: two });`,
+].join("\n");
+
 before(async () => {
-  ({ lab, browser, page } = await openKernelSession({ extraFiles: { [NOTEBOOK]: tslabNotebookJson(['import * as beam from "beamlab";', SLOW, HOSTILE_CELL]) } }, dialogs, 1280));
+  ({ lab, browser, page } = await openKernelSession({ extraFiles: { [NOTEBOOK]: tslabNotebookJson(['import * as beam from "beamlab";', SLOW, HOSTILE_CELL, COMPARE_CELL]) } }, dialogs, 1280));
 });
 
 after(async () => {
@@ -175,6 +186,35 @@ test("hostile log lines are shown as text, nothing runs, and the layout holds; l
     await jobOf(1).scrollIntoViewIfNeeded();
     await jobOf(1).screenshot({ path: join(ARTIFACTS, `${name}.png`) });
     await jobOf(2).screenshot({ path: join(ARTIFACTS, `${name}-hostile.png`) });
+  }
+  await setTheme("JupyterLab Light");
+});
+
+test("runs side by side: a column per run with its job view, under the summary; titles are text; light and dark screenshots", { timeout: 120000 }, async () => {
+  assert.equal(await inApp<boolean>(page, `const nb = app.shell.currentWidget.content; nb.activeCellIndex = 3; return await app.commands.execute("notebook:run-cell");`), true);
+  await waitKernelIdle(page, 60000);
+  const runs = page.locator(".jp-Notebook .jp-Cell").nth(3).locator(".bl-Runs");
+  await runs.waitFor({ state: "visible", timeout: 60000 });
+  assert.deepEqual(await errorOutputs(page), []);
+  assert.deepEqual(dialogs, [], "a dialog fired");
+  const rows = await runs.locator(".bl-Runs-summary tbody tr").allTextContents();
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /^directdirectDONE.*1\.00×/);
+  assert.ok(rows[1].startsWith(`2 workers ${HOSTILE}local`), rows[1]);
+  assert.deepEqual(await runs.locator(".bl-Runs-title").allTextContents(), ["direct", `2 workers ${HOSTILE}`], "titles are text");
+  assert.equal(await runs.locator(".bl-Runs-column .bl-Job").count(), 2, "each column holds its job view");
+  assert.equal(await runs.locator(".bl-Runs-column").nth(1).locator(".bl-Job-title").textContent(), "Job on the local runner · 3 of 3 stages done");
+  const layout = await runs.evaluate((el: any) => {
+    const [a, b] = [...el.querySelectorAll(".bl-Runs-column")].map((c: any) => c.getBoundingClientRect());
+    const out = el.closest(".jp-OutputArea-output").getBoundingClientRect();
+    return { a: { left: a.left, right: a.right, top: a.top }, b: { left: b.left, right: b.right, top: b.top }, area: out.right, scroll: el.scrollWidth, client: el.clientWidth };
+  });
+  assert.ok(layout.b.left >= layout.a.right && Math.abs(layout.a.top - layout.b.top) < 2, `the columns stand side by side: ${JSON.stringify(layout)}`);
+  assert.ok(layout.b.right <= layout.area + 1 && layout.scroll <= layout.client + 1, `nothing sticks out: ${JSON.stringify(layout)}`);
+  for (const [theme, name] of [["JupyterLab Light", "runs"], ["JupyterLab Dark", "runs-dark"]] as const) {
+    await setTheme(theme);
+    await runs.scrollIntoViewIfNeeded();
+    await runs.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
   }
   await setTheme("JupyterLab Light");
 });

@@ -18,6 +18,7 @@ import {
   type PCollectionPayload,
   type ProgressPayload,
   type ReplyPayload,
+  type RunsPayload,
 } from "../../../lib/display/protocol";
 import type { LineagePayload, PairsPayload, StepThroughPayload } from "../../../lib/teaching/protocol";
 
@@ -83,6 +84,14 @@ export function asJobPayload(raw: unknown): JobPayload | null {
   const stagesOk = x.stages.every((s) => isObject(s) && typeof s.index === "number" && typeof s.status === "string" && Array.isArray(s.steps));
   const linesOk = x.logs.lines.every((l) => isObject(l) && typeof l.text === "string" && typeof l.step === "string" && typeof l.level === "string");
   return stagesOk && linesOk ? (x as unknown as JobPayload) : null;
+}
+
+/** Returns the payload when it is a runs-side-by-side payload this front end understands (each job view included). */
+export function asRunsPayload(raw: unknown): RunsPayload | null {
+  const x = parseMaybe(raw);
+  if (!hasVersion(x) || !Array.isArray(x.runs) || x.runs.length === 0) return null;
+  const ok = x.runs.every((r) => isObject(r) && typeof r.title === "string" && typeof r.state === "string" && typeof r.millis === "number" && (r.job === null || asJobPayload(r.job) !== null));
+  return ok ? (x as unknown as RunsPayload) : null;
 }
 
 /** Returns the payload when it is a reply payload this front end understands. */

@@ -209,7 +209,7 @@ export class LocalRunner implements Runner {
     const stats = new Map<ExecNode, NodeStats>([...run.millis].map(([e, ms]) => [e, { millis: ms }]));
     const workerMetrics = workerFigures(workers);
     job?.finish("DONE");
-    return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: workerMetrics });
+    return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: workerMetrics, job: job?.snapshot() });
   }
 
   /** Cancels every worker, waits for them to remove what they staged, and removes what finished stages staged. */
@@ -304,10 +304,7 @@ function workerFigures(workers: readonly WorkerHandle[]): WorkerMetrics[] {
 /** Tells the job view what the stages run so far did: the last one's figures, every step's counts, the workers'. */
 function reportStage(job: Job, run: Run, done: readonly Stage[], started: number): void {
   const last = run.stages[run.stages.length - 1];
-  // A stage that starts with a source takes nothing in: the view counts what it read, as the direct runner's does.
-  const first = done[done.length - 1].nodes[0];
-  const read = first && (first.spec.kind === "Read" || first.spec.kind === "Create") ? [...first.outputs.values()].reduce((a, pc) => a + (run.counts.get(pc.id) ?? 0), 0) : 0;
-  job.stage(last.index, "done", { ...last, elementsIn: last.elementsIn + read });
+  job.stage(last.index, "done", { ...last, elementsIn: run.viewedElementsIn(done[done.length - 1]) });
   const finished = new Set(done.flatMap((s) => s.nodes));
   job.steps({ counts: new Map(run.counts), millis: new Map(run.millis), done: finished, elapsedMillis: performance.now() - started });
   job.setWorkers(workerFigures(run.workers));

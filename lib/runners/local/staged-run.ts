@@ -83,6 +83,13 @@ export class StagedRun {
     return stageInputs(stage).main.reduce((a, pc) => a + (this.counts.get(pc.id) ?? 0), 0);
   }
 
+  /** A stage's input as the job view counts it: a stage that starts with a source also counts what it read, as the direct runner's view does. */
+  viewedElementsIn(stage: Stage): number {
+    const first = stage.nodes[0];
+    const read = first && (first.spec.kind === "Read" || first.spec.kind === "Create") ? [...first.outputs.values()].reduce((a, pc) => a + (this.counts.get(pc.id) ?? 0), 0) : 0;
+    return this.elementsIn(stage) + read;
+  }
+
   /** Runs a coordinator stage in process: its nodes fused as the direct runner would, what earlier stages made replayed. */
   async coordinatorStage(stage: Stage): Promise<void> {
     const { main, side } = stageInputs(stage);

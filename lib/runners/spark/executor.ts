@@ -58,6 +58,9 @@ function write(chunks: Buffer[]): Promise<void> {
 
 async function runBatch(header: ExecutorHeader, records: SparkRecord[]): Promise<Buffer[]> {
   const reviver = reviverFor(header.cwd);
+  // Relative paths (inputs, output shards) mean what they mean in the notebook, as on the
+  // local runner's workers; on a node without that folder they stay relative to Spark's.
+  if (process.cwd() !== header.cwd && fs.existsSync(header.cwd)) process.chdir(header.cwd);
   const logs = new RunLogs(false);
   const lines: LogLine[] = [];
   logs.subscribe((l) => lines.push(l));

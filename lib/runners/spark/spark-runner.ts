@@ -152,7 +152,7 @@ export class SparkRunner implements Runner {
           ...(sparkStages.length ? { sparkStages: sparkStages.map((s) => s.id).join(","), tasks: sparkStages.reduce((a, s) => a + s.tasks, 0) } : {}),
         });
         if (job) {
-          job.stage(stage.index, "done", run.stages[run.stages.length - 1]);
+          job.stage(stage.index, "done", { ...run.stages[run.stages.length - 1], elementsIn: run.viewedElementsIn(stage) });
           job.steps({ counts: new Map(run.counts), millis: new Map(run.millis), done: new Set(stages.slice(0, stage.index + 1).flatMap((s) => s.nodes)), elapsedMillis: performance.now() - started });
           job.setWorkers(executorFigures(run));
         }
@@ -171,7 +171,7 @@ export class SparkRunner implements Runner {
     }
     const stats = new Map<ExecNode, NodeStats>([...run.millis].map(([e, ms]) => [e, { millis: ms }]));
     job?.finish("DONE");
-    return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: executorFigures(run) });
+    return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: executorFigures(run), job: job?.snapshot() });
   }
 
   /** An element-wise stage as one Spark job over the union of its inputs' partitions and its sources' parts. */
