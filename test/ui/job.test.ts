@@ -211,6 +211,15 @@ test("runs side by side: a column per run with its job view, under the summary; 
   });
   assert.ok(layout.b.left >= layout.a.right && Math.abs(layout.a.top - layout.b.top) < 2, `the columns stand side by side: ${JSON.stringify(layout)}`);
   assert.ok(layout.b.right <= layout.area + 1 && layout.scroll <= layout.client + 1, `nothing sticks out: ${JSON.stringify(layout)}`);
+  // JupyterLab's output-area rules float dt/dd at 20%/80%: an option's name must not run under its value.
+  const overlaps = await runs.evaluate((el: any) =>
+    [...el.querySelectorAll(".bl-Job-options dt")].flatMap((dt: any) => {
+      const dd = dt.nextElementSibling;
+      const [a, b] = [dt.getBoundingClientRect(), dd.getBoundingClientRect()];
+      return a.right > b.left + 0.5 && a.top < b.bottom && b.top < a.bottom ? [`${dt.textContent} / ${dd.textContent}`] : [];
+    }),
+  );
+  assert.deepEqual(overlaps, []);
   for (const [theme, name] of [["JupyterLab Light", "runs"], ["JupyterLab Dark", "runs-dark"]] as const) {
     await setTheme(theme);
     await runs.scrollIntoViewIfNeeded();
