@@ -43,9 +43,9 @@ export class RunsComparison implements Displayable {
       .join("\n");
   }
 
-  /** What a notebook prints for the value itself. */
+  /** What a notebook prints for the value itself, below the display: one line (the display has the rest). */
   [inspect.custom](): string {
-    return this.toString();
+    return `RunsComparison of ${this.payload.runs.length} run${this.payload.runs.length === 1 ? "" : "s"}: ${runSummaries(this.payload.runs).map((r) => `${r.title} ${r.wall}`).join(", ")}`;
   }
 }
 
