@@ -7,27 +7,21 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { root, runNotebookFile, type Output } from "./helpers";
-import { JOB_MIME, RUNS_MIME, type JobPayload, type RunsPayload } from "../../lib/display/protocol";
+import { RUNS_MIME, type RunsPayload } from "../../lib/display/protocol";
 import { installSpark } from "../../lib/runners/spark/install";
+import { CourseNotebookRun, joined } from "./course-notebook";
 
-const NAME = "08-beyond-one-machine";
-const RUN = path.join(root, "test-artifacts", "notebook-08");
 const ROWS = 30_000;
-const MAX_SAVED_BYTES = 250_000;
-type Cell = { cell_type: string; source: string | string[]; outputs?: Output[]; execution_count?: number | null };
-
-const joined = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join("") : (t ?? ""));
-let ran: ReturnType<typeof runNotebookFile>["run"];
-let cells: Cell[] = [];
-let size = 0;
+let nb: CourseNotebookRun;
+const outputsOf = (snippet: string) => nb.outputsOf(snippet);
+const jobOf = (snippet: string) => nb.jobOf(snippet);
 
 /** Spark masters and workers still running that the notebook's kernel started (they run in its folder); none may be left. */
 function sparkProcesses(): string[] {
   const out = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
   return out.split("\n").filter((l) => l.includes("org.apache.spark.deploy.")).filter((l) => {
     try {
-      return fs.readlinkSync(`/proc/${l.trim().split(/\s+/)[0]}/cwd`).startsWith(RUN);
+      return fs.readlinkSync(`/proc/${l.trim().split(/\s+/)[0]}/cwd`).startsWith(nb.dir);
     } catch {
       return false;
     }
@@ -36,41 +30,12 @@ function sparkProcesses(): string[] {
 
 before(() => {
   installSpark();
-  fs.rmSync(RUN, { recursive: true, force: true });
-  fs.mkdirSync(path.join(RUN, "notebooks"), { recursive: true });
-  fs.symlinkSync(path.join(root, "datasets"), path.join(RUN, "datasets"), "dir");
-  const nb = path.join(RUN, "notebooks", `${NAME}.ipynb`);
-  fs.copyFileSync(path.join(root, "notebooks", `${NAME}.ipynb`), nb);
-  process.env.BEAMLAB_08_ROWS = String(ROWS);
-  const r = runNotebookFile(nb, 300_000);
-  delete process.env.BEAMLAB_08_ROWS;
-  ran = r.run;
-  cells = (JSON.parse(fs.readFileSync(nb, "utf8")) as { cells: Cell[] }).cells;
-  size = fs.statSync(nb).size;
+  nb = new CourseNotebookRun("08-beyond-one-machine", 300_000, { BEAMLAB_08_ROWS: String(ROWS) });
 });
 
-function outputsOf(snippet: string): Output[] {
-  const cell = cells.find((c) => c.cell_type === "code" && joined(c.source).includes(snippet));
-  assert.ok(cell, `a code cell contains ${JSON.stringify(snippet)}`);
-  return cell.outputs ?? [];
-}
-
-function jobOf(snippet: string): JobPayload {
-  const views = outputsOf(snippet).filter((o) => o.data?.[JOB_MIME]);
-  assert.equal(views.length, 1, `one job view in the cell with ${snippet}`);
-  return views[0].data![JOB_MIME] as JobPayload;
-}
-
 test("08 runs top to bottom, committed without outputs, small once run, with no errors", () => {
-  assert.equal(ran.status, 0, `${ran.stdout}\n${ran.stderr}`);
-  const src = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${NAME}.ipynb`), "utf8")) as { cells: Cell[]; metadata: { kernelspec?: { name?: string } } };
-  assert.equal(src.metadata.kernelspec?.name, "tslab");
-  assert.match(joined(src.cells[0].source), /You will learn/);
-  for (const c of src.cells.filter((x) => x.cell_type === "code")) assert.deepEqual([c.outputs, c.execution_count], [[], null], "committed without outputs");
-  assert.ok(size < MAX_SAVED_BYTES, `saved size ${size} < ${MAX_SAVED_BYTES}`);
-  const outputs = cells.flatMap((c) => c.outputs ?? []);
-  assert.deepEqual(outputs.filter((o) => o.output_type === "error" || (o.output_type === "stream" && (o as { name?: string }).name === "stderr")), []);
-  assert.match(joined(outputsOf("beam.datasets.writeCollege")[0]?.text), /30,000 enrolments/);
+  nb.assertClean();
+  assert.match(nb.textOf("beam.datasets.writeCollege"), /30,000 enrolments/);
 });
 
 test("08: the same pipeline on the direct runner, 2 local workers and the Spark cluster, each with its job view", () => {
@@ -105,6 +70,6 @@ test("08: the three runs wrote the same records, and the cluster was stopped", (
   const text = outputsOf("same as direct").map((o) => joined(o.text ?? (o.data?.["text/plain"] as string))).join("");
   for (const run of ["direct", "local", "spark"]) assert.match(text, new RegExp(`run: '${run}'[^}]*'same as direct': true`), text);
   assert.doesNotMatch(text, /false/);
-  for (const run of ["direct", "local", "spark"]) assert.ok(fs.readdirSync(path.join(RUN, "notebooks", "out", `08-${run}`)).some((f) => f.startsWith("takes-")), run);
+  for (const run of ["direct", "local", "spark"]) assert.ok(fs.readdirSync(path.join(nb.dir, "notebooks", "out", `08-${run}`)).some((f) => f.startsWith("takes-")), run);
   assert.deepEqual(sparkProcesses(), []);
 });

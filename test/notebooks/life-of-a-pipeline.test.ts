@@ -4,62 +4,20 @@
 // local workers, the bug found in the logs, the fix, and the chart.
 import test, { before } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { root, runNotebookFile, type Output } from "./helpers";
-import { EXPLAIN_MIME, JOB_MIME, type JobPayload } from "../../lib/display/protocol";
+import { EXPLAIN_MIME } from "../../lib/display/protocol";
+import { CourseNotebookRun } from "./course-notebook";
 
-const NAME = "07-life-of-a-pipeline";
-const RUN = path.join(root, "test-artifacts", "notebook-07");
-/** A saved notebook stays small whatever it shows (as for the other course notebooks). */
-const MAX_SAVED_BYTES = 250_000;
-type Cell = { cell_type: string; source: string | string[]; outputs?: Output[]; execution_count?: number | null };
-
-const joined = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join("") : (t ?? ""));
-let ran: ReturnType<typeof runNotebookFile>["run"];
-let cells: Cell[] = [];
-let size = 0;
+let nb: CourseNotebookRun;
+const outputsOf = (snippet: string) => nb.outputsOf(snippet);
+const textOf = (snippet: string) => nb.textOf(snippet);
+const jobOf = (snippet: string) => nb.jobOf(snippet);
 
 before(() => {
-  fs.rmSync(RUN, { recursive: true, force: true });
-  fs.mkdirSync(path.join(RUN, "notebooks"), { recursive: true });
-  // The notebook's relative paths (`../datasets/...`, `out/...`) work as in notebooks/, without writing there.
-  fs.symlinkSync(path.join(root, "datasets"), path.join(RUN, "datasets"), "dir");
-  const nb = path.join(RUN, "notebooks", `${NAME}.ipynb`);
-  fs.copyFileSync(path.join(root, "notebooks", `${NAME}.ipynb`), nb);
-  const r = runNotebookFile(nb, 240_000);
-  ran = r.run;
-  cells = (JSON.parse(fs.readFileSync(nb, "utf8")) as { cells: Cell[] }).cells;
-  size = fs.statSync(nb).size;
+  nb = new CourseNotebookRun("07-life-of-a-pipeline", 240_000);
 });
 
-function outputsOf(snippet: string): Output[] {
-  const cell = cells.find((c) => c.cell_type === "code" && joined(c.source).includes(snippet));
-  assert.ok(cell, `a code cell contains ${JSON.stringify(snippet)}`);
-  return cell.outputs ?? [];
-}
-
-function textOf(snippet: string): string {
-  return outputsOf(snippet)
-    .map((o) => joined(o.text ?? (o.data?.["text/plain"] as string | string[] | undefined)))
-    .join("\n");
-}
-
-function jobOf(snippet: string): JobPayload {
-  const views = outputsOf(snippet).filter((o) => o.data?.[JOB_MIME]);
-  assert.equal(views.length, 1, `one job view in the cell with ${snippet}`);
-  return views[0].data![JOB_MIME] as JobPayload;
-}
-
 test("07 runs top to bottom, committed without outputs, small once run, with no errors", () => {
-  assert.equal(ran.status, 0, `${ran.stdout}\n${ran.stderr}`);
-  const src = JSON.parse(fs.readFileSync(path.join(root, "notebooks", `${NAME}.ipynb`), "utf8")) as { cells: Cell[]; metadata: { kernelspec?: { name?: string } } };
-  assert.equal(src.metadata.kernelspec?.name, "tslab");
-  assert.match(joined(src.cells[0].source), /You will learn/);
-  for (const c of src.cells.filter((x) => x.cell_type === "code")) assert.deepEqual([c.outputs, c.execution_count], [[], null], "committed without outputs");
-  assert.ok(size < MAX_SAVED_BYTES, `saved size ${size} < ${MAX_SAVED_BYTES}`);
-  const outputs = cells.flatMap((c) => c.outputs ?? []);
-  assert.deepEqual(outputs.filter((o) => o.output_type === "error" || (o.output_type === "stream" && (o as { name?: string }).name === "stderr")), []);
+  nb.assertClean();
 });
 
 test("07: steps 2 and 3, what is submitted and how it is optimized", () => {
