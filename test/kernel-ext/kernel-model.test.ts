@@ -147,6 +147,26 @@ test("clear empties the list until cells run again; a kernel restart clears it t
   m.dispose();
 });
 
+test("a live graph's late redraw, after its cell ended, updates a listed pipeline but never lists one anew", () => {
+  const s = new FakeSession();
+  const m = new KernelModel(s, { debounceMs: 5 });
+  s.runCell("a", [{ [GRAPH_MIME]: graph }]);
+  const late = (count: number) =>
+    s.iopubMessage.emit({
+      header: { msg_type: "update_display_data" },
+      parent_header: { msg_id: "a", msg_type: "execute_request" },
+      content: { data: { [GRAPH_MIME]: { ...graph, nodes: graph.nodes.map((n) => (n.kind === "pcollection" ? { ...n, count } : n)) } } },
+    });
+  late(4);
+  assert.equal(m.pipelines[0].pcollections[0].count, 4, "a listed pipeline follows its graph");
+  m.clear();
+  late(5);
+  assert.equal(m.pipelines.length, 0, "the Clear holds until a cell runs");
+  s.runCell("b", [{ [GRAPH_MIME]: graph }]);
+  assert.equal(m.pipelines.length, 1);
+  m.dispose();
+});
+
 test("clear drops the answer of an inspect already out, and an inspect still waiting to be sent", async () => {
   const s = new FakeSession();
   const m = new KernelModel(s, { debounceMs: 5 });

@@ -189,9 +189,10 @@ export class KernelModel {
 
   /**
    * Reads our MIME types out of one output bundle (from IOPub or from outputs saved in
-   * the notebook). Returns true when it carried a graph payload.
+   * the notebook). Returns true when it carried a graph payload. With `addNew` false a
+   * graph only updates a pipeline already listed.
    */
-  ingestBundle(data: unknown): boolean {
+  ingestBundle(data: unknown, addNew = true): boolean {
     if (data === null || typeof data !== "object") return false;
     const bundle = data as Record<string, unknown>;
     let sawGraph = false;
@@ -207,6 +208,7 @@ export class KernelModel {
       // A re-run cell built a new pipeline under the same variable: it takes the old one's place.
       const replaced = [...this.pipelinesById.values()].find((p) => p.pipeline.id !== graph.pipeline.id && p.pipeline.name === graph.pipeline.name);
       const base = prev ?? replaced;
+      if (!base && !addNew) return true;
       const entry = { pipeline: graph.pipeline, subtitle: base?.subtitle ?? null, runner: base?.runner ?? "", pcollections };
       this.pipelinesById = new Map(
         [...this.pipelinesById].filter(([id]) => id !== graph.pipeline.id || !replaced).map(([id, p]) => (p === replaced ? [graph.pipeline.id, entry] : [id, p])),
@@ -338,8 +340,11 @@ export class KernelModel {
       case "display_data":
       case "update_display_data":
       case "execute_result": {
-        const sawGraph = this.ingestBundle(content.data);
-        if (sawGraph && this.running.has(parent)) this.running.set(parent, true);
+        // A live graph redraws on a timer and can land after its cell ended (even after a
+        // Clear): only a running cell may list a pipeline anew.
+        const inCell = this.running.has(parent);
+        const sawGraph = this.ingestBundle(content.data, inCell);
+        if (sawGraph && inCell) this.running.set(parent, true);
         return;
       }
       case "status": {
