@@ -3,7 +3,7 @@
  * fallbacks and the extension's renderer (no Node imports: the extension compiles this
  * module too).
  */
-import type { ComparedRun, JobLogLine, JobPayload, JobStage, StageStatus } from "./protocol";
+import type { ComparedRun, JobLink, JobLogLine, JobPayload, JobStage, StageStatus } from "./protocol";
 
 /** How each stage status reads. */
 export const STAGE_STATUS_TEXT: Record<StageStatus, string> = {
@@ -143,4 +143,20 @@ export function runSummaries(runs: readonly ComparedRun[]): RunSummary[] {
     stages: r.job ? String(r.job.stages.length) : "",
     workers: r.job ? String(r.job.workers.length || "in process") : "",
   }));
+}
+
+/** The address a view may make a link of: an http(s) URL, else null (the label is then shown as text). */
+export function linkHref(link: JobLink): string | null {
+  if (!link.live) return null;
+  try {
+    const u = new URL(link.href);
+    return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `Spark UI: http://127.0.0.1:4040 (closed with the run)`, for text. */
+export function linkText(link: JobLink): string {
+  return `${link.label}: ${link.href}${link.note ? ` (${link.note})` : ""}`;
 }

@@ -7,7 +7,7 @@
 import type { Job } from "../runners/job";
 import { displayBundle, newDisplayId } from "./emit";
 import { escapeHtml } from "./html";
-import { afterText, droppedText, logTime, millisText, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText } from "./job-text";
+import { afterText, droppedText, linkHref, linkText, logTime, millisText, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText } from "./job-text";
 import { progressBundle } from "./progress";
 import { JOB_MIME, PROGRESS_MIME, type JobPayload } from "./protocol";
 
@@ -38,6 +38,7 @@ export function jobBundle(job: JobPayload): Record<string, unknown> {
   const section = (title: string, body: string) => `<h4>${esc(title)}</h4>${body}`;
   const html = [
     `<div class="beamlab-job"><p>${esc(`Job on the ${job.runner} runner: ${stageTally(job)}`)}</p>`,
+    job.links?.length ? `<p>${job.links.map((l) => (linkHref(l) ? `<a href="${esc(linkHref(l))}" target="_blank" rel="noopener noreferrer">${esc(l.label)}</a>` : esc(linkText(l)))).join(" · ")}</p>` : "",
     progress["text/html"],
     section("Stages", table(["stage", "status", "steps", "reads", "in", "wall", "throughput", ""], stageRows, new Set([4, 5, 6]))),
     job.workers.length ? section("Workers", table(["worker", "elements", "busy", ""], workerRows, new Set([1, 2]))) : "",
@@ -49,6 +50,7 @@ export function jobBundle(job: JobPayload): Record<string, unknown> {
   const text = [
     String(progress["text/plain"]),
     `job on the ${job.runner} runner: ${stageTally(job)}`,
+    ...(job.links ?? []).map((l) => `  ${linkText(l)}`),
     ...job.stages.map((s) => `  ${stageName(s)} ${STAGE_STATUS_TEXT[s.status]}: ${s.steps.join(", ")}; ${s.elementsIn} in, ${millisText(s.wallMillis)}`),
     ...job.workers.map((w) => `  ${workerText(w.worker)}: ${w.elementsOut} elements, busy ${millisText(w.busyMillis)}`),
     ...job.metrics.map((m) => `  ${m.step} · ${m.name}: ${m.kind === "counter" ? m.value : `mean ${m.mean.toFixed(2)} of ${m.count}`}`),

@@ -227,6 +227,15 @@ export interface JobLogLine {
   text: string;
 }
 
+/** A page of the engine a job runs on (the Spark UI), as the job view links it. */
+export interface JobLink {
+  label: string;
+  href: string;
+  /** False once the page is gone (the driver's UI ends with the run): shown, not linked, with `note`. */
+  live: boolean;
+  note?: string;
+}
+
 /** Payload of {@link JOB_MIME}: a runner-independent snapshot of a job. */
 export interface JobPayload {
   version: typeof PROTOCOL_VERSION;
@@ -241,6 +250,8 @@ export interface JobPayload {
   metrics: JobMetric[];
   /** The newest log lines, newest first; `dropped` older ones are not in the view; `total` were logged. */
   logs: { lines: JobLogLine[]; dropped: number; total: number };
+  /** The engine's own pages for this job (absent when it has none). */
+  links?: JobLink[];
 }
 
 /** One run of {@link RunsPayload}. */

@@ -7,7 +7,7 @@
  */
 import type { Pipeline } from "../pipeline/pipeline";
 import { progressPayload, type ProgressFacts } from "../display/progress";
-import { PROTOCOL_VERSION, type JobMetric, type JobPayload, type JobStage, type JobWorker, type StageStatus } from "../display/protocol";
+import { PROTOCOL_VERSION, type JobLink, type JobMetric, type JobPayload, type JobStage, type JobWorker, type StageStatus } from "../display/protocol";
 import type { ProgressSnapshot } from "./executor";
 import type { ExecNode } from "./plan";
 import type { PipelineState, StageMetrics, WorkerMetrics } from "./result";
@@ -59,6 +59,7 @@ export class Job {
   private readonly startedAt = new Map<number, number>();
   private progress: ProgressSnapshot = { counts: new Map(), millis: new Map(), done: new Set(), elapsedMillis: 0 };
   private workers: JobWorker[] = [];
+  private links: JobLink[] = [];
   private state: PipelineState = "RUNNING";
   private failed: string | null = null;
   private readonly started = performance.now();
@@ -119,6 +120,12 @@ export class Job {
     this.changed();
   }
 
+  /** The engine's pages for this job (the Spark UI while it lives); replaces the earlier ones. */
+  setLinks(links: readonly JobLink[]): void {
+    this.links = links.map((l) => ({ ...l }));
+    this.changed();
+  }
+
   /** Ends the job: a stage still running when a run fails is the failed one (cancelled, when it was interrupted). */
   finish(state: Exclude<PipelineState, "RUNNING">, failedStep: string | null = null): void {
     if (this.endedAfter !== null) return;
@@ -168,6 +175,7 @@ export class Job {
       options: optionRows(this.pipeline),
       metrics: userMetrics(this.scope),
       logs: { lines: shown.map((l) => ({ ...l })), dropped: logs.dropped + (logs.lines.length - shown.length), total: logs.seq },
+      ...(this.links.length ? { links: this.links.map((l) => ({ ...l })) } : {}),
     };
   }
 }

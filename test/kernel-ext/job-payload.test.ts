@@ -43,6 +43,9 @@ test("a payload the view cannot show is refused, not thrown on", () => {
   assert.equal(broken((p) => (p.stages[0].steps = null)), null);
   assert.equal(broken((p) => (p.logs = [])), null);
   assert.equal(broken((p) => (p.logs.lines[0].text = 5)), null);
+  assert.equal(broken((p) => (p.links = [{ label: "Spark UI", href: 4040, live: true }])), null);
+  assert.equal(broken((p) => (p.links = "http://x")), null);
+  assert.equal(broken((p) => (p.links = [{ label: "Spark UI", href: "http://127.0.0.1:4040", live: true }]))?.links?.[0].label, "Spark UI");
   assert.equal(asJobPayload("{not json"), null);
   assert.equal(asJobPayload(null), null);
 });

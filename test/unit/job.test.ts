@@ -8,7 +8,7 @@ import * as beam from "../../lib";
 import { Job, JOB_LOG_LINES, upstreamStages } from "../../lib/runners/job";
 import { planStages } from "../../lib/runners/local/stages";
 import { jobBundle } from "../../lib/display/job-view";
-import { afterText, filterLogLines, logChoices, stageColumns, throughputText } from "../../lib/display/job-text";
+import { afterText, filterLogLines, linkHref, logChoices, stageColumns, throughputText } from "../../lib/display/job-text";
 import { JOB_MIME, PROGRESS_MIME, type JobLogLine } from "../../lib/display/protocol";
 import { enterStep, exitStep, startRun } from "../../lib/runners/run-scope";
 import { executableNodes, planFor } from "../../lib/runners/plan";
@@ -182,5 +182,25 @@ describe("the job view's bundle", () => {
     assert.ok(html.length < 20_000, `a long line is cut in the logs (html ${html.length} chars)`);
     assert.match(String(bundle["text/plain"]), /job on the direct runner: 0 of 1 stage done/);
     assert.match(String(bundle["text/plain"]), /3 log lines: see result\.logs\(\)/);
+  });
+
+  test("links the engine's pages while they live, http(s) only; labels are text", () => {
+    const p = new beam.Pipeline({ name: "spark" });
+    p.apply("Words", beam.Create([1]));
+    const job = new Job(p, "spark", startRun("x", null, false), [{ index: 0, kind: "read", steps: ["Words"] }]);
+    job.setLinks([
+      { label: "Spark UI <b>", href: "http://127.0.0.1:4040/jobs/?a=1&b=2", live: true },
+      { label: "bad", href: "javascript:alert(1)", live: true },
+      { label: "driver", href: "http://127.0.0.1:4041", live: false, note: "closed with the run" },
+    ]);
+    job.finish("DONE");
+    assert.deepEqual(linkHref(job.snapshot().links![0]), "http://127.0.0.1:4040/jobs/?a=1&b=2");
+    const bundle = jobBundle(job.snapshot());
+    const html = String(bundle["text/html"]);
+    assert.match(html, /<a href="http:\/\/127\.0\.0\.1:4040\/jobs\/\?a=1&amp;b=2" target="_blank" rel="noopener noreferrer">Spark UI &lt;b&gt;<\/a>/);
+    assert.doesNotMatch(html, /href="javascript/i, "only http(s) becomes a link");
+    assert.match(html, /bad: javascript:alert\(1\)/);
+    assert.match(html, /driver: http:\/\/127\.0\.0\.1:4041 \(closed with the run\)/);
+    assert.match(String(bundle["text/plain"]), /^ {2}driver: http:\/\/127\.0\.0\.1:4041 \(closed with the run\)$/m);
   });
 });

@@ -14,6 +14,18 @@ import { tmpDir } from "./helpers";
 import { readShards } from "./shards";
 import { checkLogsAndMetrics, coursePipelines, enginePipeline, sameAsDirect, type Build } from "./equivalence";
 import { FailOn, LengthFn } from "./dofns";
+import { sparkLinks } from "../../lib/runners/spark/spark-runner";
+
+/** The applications the standalone master knows (running and completed), newest last. */
+async function appIds(ui: string): Promise<string[]> {
+  const state = (await (await fetch(`${ui}/json/`)).json()) as { activeapps?: { id: string }[]; completedapps?: { id: string }[] };
+  return [...(state.completedapps ?? []), ...(state.activeapps ?? [])].map((a) => a.id).sort();
+}
+
+function lastApp(ui: string, ids: string[]): string {
+  assert.ok(ids.length > 0, `the master at ${ui} lists the run's application`);
+  return ids[ids.length - 1];
+}
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const timings: string[] = [];
@@ -69,8 +81,18 @@ describe("spark local[2] = direct", () => {
   });
 
   test("logs and metrics of the DoFns come back from the executors", async () => {
-    const r = await checkLogsAndMetrics({ runner: "spark", sparkMaster: "local[2]" }, (t) => t.replace(/^\[pid \d+\] /, ""));
-    assert.ok(r.logs().lines.every((l) => /^\[pid \d+\] /.test(l.text)), "each line names the executor's process");
+    const r = await checkLogsAndMetrics({ runner: "spark", sparkMaster: "local[2]" }, (t) => t.replace(/^\[executor \S+ · pid \d+\] /, ""));
+    assert.ok(r.logs().lines.every((l) => /^\[executor driver · pid \d+\] /.test(l.text)), "each line names Spark's executor (the driver's, on local[N]) and the Node process");
+    const workers = r.workers() as (beam.WorkerMetrics & { executor?: string; node?: string })[];
+    assert.ok(workers.length > 0 && workers.every((w) => w.executor === "driver" && /^pid \d+$/.test(w.node ?? "")), JSON.stringify(workers));
+    assert.ok(r.logs().lines.every((l) => workers.some((w) => w.worker === l.worker && l.text.includes(w.node!))), "a line's worker is its row in workers()");
+  });
+
+  test("the job view's Spark links: the driver's UI while the run goes on, named (not linked) after it", () => {
+    const spark = { ui: "http://localhost:4040", app: "local-1" };
+    assert.deepEqual(sparkLinks(spark, "local[2]", true), [{ label: "Spark UI", href: "http://localhost:4040", live: true }]);
+    assert.deepEqual(sparkLinks(spark, "local[2]", false), [{ label: "Spark UI", href: "http://localhost:4040", live: false, note: "closed with the run" }]);
+    assert.deepEqual(sparkLinks({ ui: null, app: null }, "local[2]", true), []);
   });
 
   test("a DoFn that throws on an executor: the direct runner's error (label, element, cause), nothing committed", async () => {
@@ -122,6 +144,30 @@ describe("spark standalone cluster (a master, two workers) = direct", () => {
 
   test("engine pipelines", async () => {
     await same("engine", enginePipeline);
+  });
+
+  test("per-executor figures: both of the cluster's executors by Spark's id, their elements adding up; the master's page of the application answers", async () => {
+    const p = new beam.Pipeline({ runner: "spark", sparkMaster: cluster!.master });
+    const n = 4_000;
+    p.apply("Nums", beam.Create(Array.from({ length: n }, (_, i) => i))).apply(
+      "Slow",
+      beam.Map((x: number) => {
+        // 1 ms an element: both partitions' tasks run at once, one on each 1-core executor.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        return x + 1;
+      }),
+    );
+    const r = await p.run();
+    const workers = r.workers() as (beam.WorkerMetrics & { executor?: string; node?: string })[];
+    assert.deepEqual(new Set(workers.map((w) => w.executor)), new Set(["0", "1"]), JSON.stringify(workers));
+    assert.equal(workers.reduce((a, w) => a + w.elementsOut, 0), r.metrics()["Slow"].elementsOut);
+    // The run's application, as the master lists it: the job view's link to it works after the run.
+    const app = lastApp(cluster!.ui, await appIds(cluster!.ui));
+    const links = sparkLinks({ ui: "http://localhost:4040", app }, cluster!.master, false);
+    assert.deepEqual(links.map((l) => [l.label, l.live]), [["Spark UI", false], ["Spark master: this application", true]]);
+    const page = await fetch(links[1].href);
+    assert.equal(page.status, 200, links[1].href);
+    assert.ok((await page.text()).includes(app), "the page is the application's");
   });
 
   // Last: it leaves the cluster one worker.

@@ -8,7 +8,7 @@
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
 import { JOB_MIME, type JobLogLine, type JobPayload, type JobStage, type StageStatus } from "../../../lib/display/protocol";
-import { afterText, droppedText, filterLogLines, logChoices, logTime, millisText, stageColumns, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText, type LogFilter } from "../../../lib/display/job-text";
+import { afterText, droppedText, filterLogLines, linkHref, logChoices, logTime, millisText, stageColumns, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText, type LogFilter } from "../../../lib/display/job-text";
 import { h } from "../dom";
 import { asJobPayload } from "../model/payloads";
 import { formatCount } from "../model/table-model";
@@ -45,12 +45,35 @@ export class JobView extends Widget implements IRenderMime.IRenderer {
     const progress = h("div", "bl-Progress");
     progress.dataset.state = p.progress.state.toLowerCase();
     progress.append(progressHead(p.progress), this.section("Steps", progressTable(p.progress)));
-    this.node.append(title, progress, this.section("Stages", this.stages(p.stages)));
+    this.node.append(title);
+    if (p.links?.length) this.node.append(this.links(p));
+    this.node.append(progress, this.section("Stages", this.stages(p.stages)));
     if (p.workers.length) this.node.append(this.section("Workers", this.workers(p)));
     if (p.metrics.length) this.node.append(this.section("Metrics", this.metrics(p)));
     this.node.append(this.section("Options", this.options(p)), this.logs(p));
     const after = this.node.querySelector(".bl-Job-logList");
     if (after) after.scrollTop = this.logScroll;
+  }
+
+  /** The engine's pages: a link while the page lives (http(s) only), its label and why not once it is gone. */
+  private links(p: JobPayload): HTMLElement {
+    const row = h("div", "bl-Job-links");
+    for (const l of p.links ?? []) {
+      const href = linkHref(l);
+      if (href) {
+        const a = h("a", "bl-Job-link", `${l.label} ↗`);
+        a.href = href;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        a.title = href;
+        row.append(a);
+      } else {
+        const span = h("span", "bl-Job-link bl-mod-gone", l.note ? `${l.label} (${l.note})` : l.label);
+        span.title = l.href;
+        row.append(span);
+      }
+    }
+    return row;
   }
 
   private section(title: string, body: HTMLElement): HTMLElement {

@@ -83,7 +83,8 @@ export function asJobPayload(raw: unknown): JobPayload | null {
   if (!Array.isArray(x.stages) || !Array.isArray(x.workers) || !Array.isArray(x.options) || !Array.isArray(x.metrics) || !isObject(x.logs) || !Array.isArray(x.logs.lines)) return null;
   const stagesOk = x.stages.every((s) => isObject(s) && typeof s.index === "number" && typeof s.status === "string" && Array.isArray(s.steps));
   const linesOk = x.logs.lines.every((l) => isObject(l) && typeof l.text === "string" && typeof l.step === "string" && typeof l.level === "string");
-  return stagesOk && linesOk ? (x as unknown as JobPayload) : null;
+  const linksOk = x.links === undefined || (Array.isArray(x.links) && x.links.every((l) => isObject(l) && typeof l.label === "string" && typeof l.href === "string" && typeof l.live === "boolean"));
+  return stagesOk && linesOk && linksOk ? (x as unknown as JobPayload) : null;
 }
 
 /** Returns the payload when it is a runs-side-by-side payload this front end understands (each job view included). */

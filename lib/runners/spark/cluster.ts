@@ -26,6 +26,14 @@ export interface StandaloneCluster {
 }
 
 
+/** The web UI of each standalone master this process started and has not stopped (the job view links an application's page there). */
+const masterUIs = new Map<string, string>();
+
+/** The web UI of a standalone master started by {@link startStandalone} in this process, or null. */
+export function masterUI(master: string): string | null {
+  return masterUIs.get(master) ?? null;
+}
+
 /** Starts a master and `workers` workers of `cores` cores each; resolves once all are registered. */
 export async function startStandalone(opts: { workers?: number; cores?: number; memory?: string } = {}): Promise<StandaloneCluster> {
   installSpark();
@@ -72,7 +80,17 @@ export async function startStandalone(opts: { workers?: number; cores?: number; 
     await stop();
     throw e;
   }
-  return { master, ui, workerPids: workers.map((w) => w.pid!), killWorker: (i) => workers[i].kill("SIGKILL"), stop };
+  masterUIs.set(master, ui);
+  return {
+    master,
+    ui,
+    workerPids: workers.map((w) => w.pid!),
+    killWorker: (i) => workers[i].kill("SIGKILL"),
+    stop: async () => {
+      masterUIs.delete(master);
+      await stop();
+    },
+  };
 }
 
 async function until(deadline: number, ok: () => Promise<boolean>, what: string): Promise<void> {

@@ -39,6 +39,9 @@ export interface PartitionMeta {
   millis: [string, number][];
   metrics: ReturnType<RunScope["metrics"]["toJSON"]> | null;
   logs: LogLine[];
+  /** Added on the way back: the Spark task that ran the partition, and its executor's id ("driver" on local[N]; null when Spark's status API did not say). */
+  task?: number;
+  executor?: string | null;
 }
 
 const revivers = new Map<string, Reviver>();

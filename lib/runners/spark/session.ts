@@ -50,6 +50,8 @@ export class SparkSession {
   private files = 0;
   parallelism = 2;
   ui: string | null = null;
+  /** Spark's application id (`local-…`, `app-…`). */
+  app: string | null = null;
 
   private constructor(master: string) {
     const python = installSpark();
@@ -90,6 +92,7 @@ export class SparkSession {
       const a = await Promise.race([s.next(), timeout]);
       s.parallelism = a.parallelism ?? 2;
       s.ui = a.ui ?? null;
+      s.app = a.app ?? null;
     } catch (e) {
       await s.stop();
       error("Spark could not start", {

@@ -33,15 +33,20 @@ import type { WorkerNode } from "../local/protocol";
 import { planStages, stageInputs, type Stage } from "../local/stages";
 import type { ExecutorHeader, PartitionMeta } from "./executor";
 import { frame, readFramesFile } from "./frames";
+import { masterUI } from "./cluster";
 import { SparkFailure, SparkSession, type DriverAnswer } from "./session";
+import type { JobLink } from "../../display/protocol";
 
 /** The master when the options name none. */
 export const DEFAULT_SPARK_MASTER = "local[2]";
 
-/** An executor's Node process and what it did. */
+/** A Node process on a Spark executor and what it did. */
 interface ExecutorFigures {
   worker: number;
+  /** Spark's executor id ("driver" on local[N]). */
   executor: string;
+  /** The Node process on that executor (`pid 1234`): an executor runs one per Python worker. */
+  node: string;
   elementsOut: number;
   busyMillis: number;
 }
@@ -100,8 +105,10 @@ class SparkRun extends StagedRun {
   absorb(a: DriverAnswer): void {
     for (const text of a.meta ?? []) {
       const m = JSON.parse(text) as PartitionMeta;
-      const ex = this.executors.get(m.process) ?? { worker: this.executors.size, executor: m.process, elementsOut: 0, busyMillis: 0 };
-      this.executors.set(m.process, ex);
+      const executor = m.executor ?? "unknown";
+      const key = `${executor} ${m.process}`;
+      const ex = this.executors.get(key) ?? { worker: this.executors.size, executor, node: m.process, elementsOut: 0, busyMillis: 0 };
+      this.executors.set(key, ex);
       this.staged.push(...m.staged);
       for (const [id, c] of m.counts) {
         this.addCount(id, c);
@@ -112,7 +119,7 @@ class SparkRun extends StagedRun {
         ex.busyMillis += ms;
       }
       if (m.metrics) this.scope.metrics.merge(m.metrics);
-      for (const l of m.logs) this.scope.logs.add({ ...l, text: `[${m.process}] ${l.text}` });
+      for (const l of m.logs) this.scope.logs.add({ ...l, worker: ex.worker, text: `[executor ${executor} · ${m.process}] ${l.text}` });
     }
   }
 }
@@ -134,8 +141,9 @@ export class SparkRunner implements Runner {
     const spark = await SparkSession.start({ master: o.sparkMaster ?? DEFAULT_SPARK_MASTER, name: pipeline.name || "beamlab", conf: o.sparkConf ?? {} });
     const n = spark.parallelism;
     const stages = planStages(plan, placeByIO(n));
-    const job = inKernel() ? new Job(pipeline, this.name, scope, jobStages(stages, spark.ui ? { sparkUI: spark.ui } : {}), { keepsCache: false }) : null;
+    const job = inKernel() ? new Job(pipeline, this.name, scope, jobStages(stages), { keepsCache: false }) : null;
     if (job) new JobDisplay(job);
+    job?.setLinks(sparkLinks(spark, o.sparkMaster ?? DEFAULT_SPARK_MASTER, true));
     const run = new SparkRun(pipeline, plan, spark, scope, stages);
     try {
       for (const stage of stages) {
@@ -162,6 +170,7 @@ export class SparkRunner implements Runner {
       run.sweep();
       for (const w of run.writers) await w.abort().catch(() => undefined);
       const err = e instanceof SparkFailure ? new PipelineError("Spark failed", { cause: new Error(e.message), hint: `the run stopped for a reason of Spark's, not your code's; run again, or use the local runner. Spark said: ${spark.lastWords()}` }) : toPipelineError(e);
+      job?.setLinks(sparkLinks(spark, o.sparkMaster ?? DEFAULT_SPARK_MASTER, false));
       job?.finish("FAILED", err.label);
       (err as PipelineError & { result?: PipelineResult }).result = new PipelineResult("FAILED", [], err, performance.now() - started, { logs: scope.logs });
       throw err;
@@ -170,6 +179,7 @@ export class SparkRunner implements Runner {
       await spark.stop();
     }
     const stats = new Map<ExecNode, NodeStats>([...run.millis].map(([e, ms]) => [e, { millis: ms }]));
+    job?.setLinks(sparkLinks(spark, o.sparkMaster ?? DEFAULT_SPARK_MASTER, false));
     job?.finish("DONE");
     return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: executorFigures(run), job: job?.snapshot() });
   }
@@ -239,6 +249,19 @@ export class SparkRunner implements Runner {
     }
     return answers;
   }
+}
+
+/**
+ * The Spark pages of a run: the driver's UI while the run goes on (it ends with the
+ * SparkContext, so afterwards it is named, not linked), and on a standalone master this
+ * process started, the master's page of the application, which outlives the run.
+ */
+export function sparkLinks(spark: Pick<SparkSession, "ui" | "app">, master: string, running: boolean): JobLink[] {
+  const links: JobLink[] = [];
+  if (spark.ui) links.push(running ? { label: "Spark UI", href: spark.ui, live: true } : { label: "Spark UI", href: spark.ui, live: false, note: "closed with the run" });
+  const ui = masterUI(master);
+  if (ui && spark.app) links.push({ label: "Spark master: this application", href: `${ui}/app/?appId=${encodeURIComponent(spark.app)}`, live: true });
+  return links;
 }
 
 function executorFigures(run: SparkRun): WorkerMetrics[] {

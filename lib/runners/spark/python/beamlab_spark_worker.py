@@ -4,6 +4,7 @@ as framed records, and yields what it answers. A failure it reports is raised wi
 plain-data description behind a marker, so the driver can give the student beamlab's error
 instead of Spark's stack traces."""
 import base64
+import json
 import os
 import struct
 import subprocess
@@ -53,4 +54,18 @@ def run_partition(node, script, header, records):
             # Read to the batch's end so the process is ready for the next task, then fail this one.
             _read_exact(r, 4)
             raise RuntimeError(MARK + base64.b64encode(data).decode() + ":END")
+        if tag == "#meta":
+            data = _with_task(data)
         yield tag, data
+
+
+def _with_task(meta):
+    """The partition's report, with the id of the Spark task that made it (the driver maps it to its executor)."""
+    from pyspark import TaskContext
+
+    tc = TaskContext.get()
+    if tc is None:
+        return meta
+    m = json.loads(meta)
+    m["task"] = tc.taskAttemptId()
+    return json.dumps(m).encode("utf-8")

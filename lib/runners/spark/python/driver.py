@@ -9,6 +9,8 @@ import os
 import re
 import struct
 import sys
+import time
+import urllib.request
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -79,7 +81,31 @@ def main():
             for s in info.stageIds if info else []:
                 si = status.getStageInfo(s)
                 stages.append({"id": s, "tasks": si.numTasks if si else 0})
-        return meta, stages
+        return with_executors(meta, [s["id"] for s in stages]), stages
+
+    def with_executors(meta, stage_ids):
+        """Each partition's report with the Spark executor that ran its task, from the driver's own status API."""
+        reports = [json.loads(m) for m in meta]
+        wanted = {r["task"] for r in reports if "task" in r}
+        found = {}
+        ui = sc.uiWebUrl
+        # The status store is fed by Spark's listener bus, a moment after the job's end: ask again briefly.
+        for _ in range(30):
+            if not ui or wanted <= found.keys():
+                break
+            for s in stage_ids:
+                try:
+                    with urllib.request.urlopen("%s/api/v1/applications/%s/stages/%d?details=true" % (ui, sc.applicationId, s), timeout=5) as r:
+                        for attempt in json.load(r):
+                            for t in (attempt.get("tasks") or {}).values():
+                                found[t["taskId"]] = t.get("executorId")
+                except Exception:  # noqa: BLE001 - without the UI the reports just lack the executor
+                    pass
+            if not wanted <= found.keys():
+                time.sleep(0.1)
+        for r in reports:
+            r["executor"] = found.get(r.get("task"))
+        return [json.dumps(r) for r in reports]
 
     for line in sys.stdin:
         cmd = json.loads(line)
