@@ -16,7 +16,7 @@
 // runner in .cache/go (only with --prism; the portable runner's tests build it too) ·
 // Apache Beam Python in .venv-bench from test/bench/peers/requirements.txt, with Prism
 // (only with --bench: the peers benchmark and its test) ·
-// pyspark in .venv-spark (only with --spark; the Spark runner's tests install it too).
+// pyspark in .venv-spark (only with --spark or --bench; the Spark runner's tests install it too).
 //
 // In a course folder (one that installed beamlab: `beamlab start` / `beamlab test` run
 // this file from node_modules/beamlab) the first three steps are npm's and the package's
@@ -70,7 +70,8 @@ const WANT_BROWSER = args.has("--browser");
 const WANT_BENCH = args.has("--bench");
 // Beam Python's Prism runner runs on the binary the portable runner builds.
 const WANT_PRISM = args.has("--prism") || WANT_BENCH;
-const WANT_SPARK = args.has("--spark");
+// The peers benchmark runs beamlab on Spark local[2] too.
+const WANT_SPARK = args.has("--spark") || WANT_BENCH;
 const VERBOSE = args.has("--verbose");
 const SKIP_VENV = truthy(process.env.BEAMLAB_SKIP_VENV);
 const SKIP_BUILD = truthy(process.env.BEAMLAB_SKIP_BUILD);

@@ -47,6 +47,8 @@ export interface RunDetails {
   workers?: WorkerMetrics[];
   /** The job view's last snapshot, when the run showed one (in a notebook). */
   job?: JobPayload;
+  /** Time the engine took to start before any stage ran (the Spark runner's SparkContext). */
+  startupMillis?: number;
 }
 
 export type PipelineState = "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
@@ -90,6 +92,14 @@ export class PipelineResult {
    */
   job(): JobPayload | null {
     return this.details.job ?? null;
+  }
+
+  /**
+   * Of {@link millis}, the time the engine took to start before any stage ran: a Spark run's
+   * SparkContext and executors (seconds, whatever the data); 0 for runners in this process.
+   */
+  startupMillis(): number {
+    return this.details.startupMillis ?? 0;
   }
 
   /** @internal This result with the job view's last snapshot kept (runners call it once the view has ended). */

@@ -1,7 +1,7 @@
 // The peers benchmark's engines compute the same thing: at 10k rows, each case of
 // test/bench/peers (teacher, student, class, words) on every engine — beamlab's direct,
 // interactive (first and cached show) and local runners, the hand-written loop, arquero,
-// DuckDB, the apache-beam npm SDK, Beam Python's FnApiRunner, Prism and Interactive Beam —
+// Spark local[2], DuckDB, the apache-beam npm SDK, Beam Python's FnApiRunner, Prism and Interactive Beam —
 // writes outputs equal, as sorted multisets, to the loop's. Not timed: `npm run
 // bench:peers` times them. Beam Python comes from .venv-bench, made by the bootstrap's
 // --bench step (which also builds Prism; it runs in the serial group so that no other

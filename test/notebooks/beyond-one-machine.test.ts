@@ -52,7 +52,18 @@ test("08: the same pipeline on the direct runner, 2 local workers and the Spark 
   assert.equal(local.workers.length, 2);
   assert.ok(spark.stages.some((s) => s.kind === "shuffle" && s.steps.includes("Group by cno")), JSON.stringify(spark.stages));
   assert.ok(spark.stages.some((s) => s.extra?.sparkStages !== undefined && Number(s.extra?.tasks) > 0), `Spark stage ids and task counts: ${JSON.stringify(spark.stages)}`);
-  assert.ok(spark.workers.length >= 1);
+  // Per-executor figures: each Node process on a standalone worker's executor, by Spark's id.
+  assert.ok(spark.workers.length >= 2, JSON.stringify(spark.workers));
+  const executors = new Set(spark.workers.map((w) => String(w.extra?.executor)));
+  assert.ok([...executors].every((e) => /^\d+$/.test(e)) && executors.size === 2, `two standalone executors: ${[...executors]}`);
+  assert.equal(spark.workers.reduce((n, w) => n + w.elementsOut, 0) > 0, true);
+  // The driver's UI ended with the run; the master's page of the application outlives it.
+  assert.deepEqual(
+    spark.links?.map((l) => [l.label, l.live]),
+    [["Spark UI", false], ["Spark master: this application", true]],
+    JSON.stringify(spark.links),
+  );
+  assert.match(spark.links![1].href, /^http:\/\/127\.0\.0\.1:\d+\/app\/\?appId=app-/);
 });
 
 test("08: the job views side by side, with wall times against the direct run", () => {

@@ -13,6 +13,7 @@ import { tslabNotebookJson } from "../notebook";
 import { HOSTILE } from "./fixtures";
 import { ARTIFACTS, errorOutputs, inApp, openNotebook, stopAll, waitKernelIdle, type Lab, openKernelSession } from "./helpers";
 import { join } from "node:path";
+import { installSpark } from "../../lib/runners/spark/install";
 
 const NOTEBOOK = "job-view.ipynb";
 const SCRIPT = "</script><script>alert(1)</script>";
@@ -64,8 +65,16 @@ const COMPARE_CELL = [
   `beam.compareRuns({ "direct": one, ${JSON.stringify(`2 workers ${HOSTILE}`)}: two });`,
 ].join("\n");
 
+const SPARK_CELL = [
+  "class Nap extends beam.DoFn<number, number> { process(n: number) { const t = Date.now(); while (Date.now() - t < 40) {} return [n]; } }",
+  'const sp = new beam.Pipeline({ name: "on spark", runner: "spark", sparkMaster: "local[2]" });',
+  'sp.apply("Nums", beam.Create(Array.from({ length: 200 }, (_, i) => i))).apply("Nap", beam.ParDo(new Nap())).apply("Key", beam.Map((n: number) => [`k${n % 3}`, n] as [string, number])).apply("Group", beam.GroupByKey<string, number>());',
+  "await sp.run();",
+].join("\n");
+
 before(async () => {
-  ({ lab, browser, page } = await openKernelSession({ extraFiles: { [NOTEBOOK]: tslabNotebookJson(['import * as beam from "beamlab";', SLOW, HOSTILE_CELL, COMPARE_CELL]) } }, dialogs, 1280));
+  installSpark();
+  ({ lab, browser, page } = await openKernelSession({ extraFiles: { [NOTEBOOK]: tslabNotebookJson(['import * as beam from "beamlab";', SLOW, HOSTILE_CELL, COMPARE_CELL, SPARK_CELL]) } }, dialogs, 1280));
 });
 
 after(async () => {
@@ -224,6 +233,35 @@ test("runs side by side: a column per run with its job view, under the summary; 
     await setTheme(theme);
     await runs.scrollIntoViewIfNeeded();
     await runs.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  }
+  await setTheme("JupyterLab Light");
+});
+
+test("a Spark run's job view links the Spark UI while it runs, and says it closed after; per-executor rows; light and dark screenshots", { timeout: 180000 }, async () => {
+  void inApp<boolean>(page, `const nb = app.shell.currentWidget.content; nb.activeCellIndex = 4; return await app.commands.execute("notebook:run-cell");`);
+  const view = jobOf(4);
+  // While the run goes on: a link to the driver's UI, which answers.
+  const link = view.locator("a.bl-Job-link");
+  await link.waitFor({ state: "attached", timeout: 120000 });
+  const href = (await link.getAttribute("href")) ?? "";
+  assert.match(href, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  assert.equal(await link.getAttribute("target"), "_blank");
+  assert.equal(await link.getAttribute("rel"), "noopener noreferrer");
+  const running = await view.getAttribute("data-state");
+  const ui = running === "running" ? await fetch(href).then((r) => r.status).catch(() => 0) : 200;
+  assert.equal(ui, 200, `the Spark UI answers while the run goes on (state ${running})`);
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll(".jp-Cell")[4]?.querySelector(".bl-Job")?.dataset.state === "done", undefined, { timeout: 120000 });
+  await waitKernelIdle(page, 60000);
+  assert.deepEqual(await errorOutputs(page), []);
+  assert.equal(await view.locator("a.bl-Job-link").count(), 0, "no link to a page that is gone");
+  assert.deepEqual(await view.locator(".bl-Job-link.bl-mod-gone").allTextContents(), ["Spark UI (closed with the run)"]);
+  assert.match((await view.locator(".bl-Job-title").textContent()) ?? "", /^Job on the spark runner · \d+ of \d+ stages done$/);
+  const workers = await view.locator(".bl-Job-section").filter({ has: page.locator("h4", { hasText: /^Workers$/ }) }).textContent();
+  assert.match(workers ?? "", /worker 0executor: driver · node: pid \d+/, "executor rows name Spark's executor and the Node process");
+  for (const [theme, name] of [["JupyterLab Light", "job-spark"], ["JupyterLab Dark", "job-spark-dark"]] as const) {
+    await setTheme(theme);
+    await view.scrollIntoViewIfNeeded();
+    await view.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
   }
   await setTheme("JupyterLab Light");
 });

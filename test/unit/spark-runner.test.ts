@@ -86,6 +86,7 @@ describe("spark local[2] = direct", () => {
     const workers = r.workers() as (beam.WorkerMetrics & { executor?: string; node?: string })[];
     assert.ok(workers.length > 0 && workers.every((w) => w.executor === "driver" && /^pid \d+$/.test(w.node ?? "")), JSON.stringify(workers));
     assert.ok(r.logs().lines.every((l) => workers.some((w) => w.worker === l.worker && l.text.includes(w.node!))), "a line's worker is its row in workers()");
+    assert.ok(r.startupMillis() > 100 && r.startupMillis() < r.millis, `the SparkContext's start, apart: ${r.startupMillis()} of ${r.millis} ms`);
   });
 
   test("the job view's Spark links: the driver's UI while the run goes on, named (not linked) after it", () => {

@@ -150,7 +150,10 @@ export class JobView extends Widget implements IRenderMime.IRenderer {
       const track = h("span", "bl-Job-barTrack");
       track.setAttribute("aria-hidden", "true");
       track.append(bar);
-      return [workerText(w.worker), formatCount(w.elementsOut), millisText(w.busyMillis), track];
+      // A Spark executor's Node process: which executor, which process.
+      const who = h("div", undefined, workerText(w.worker));
+      if (w.extra) who.append(h("div", "bl-Job-extra", Object.entries(w.extra).map(([k, v]) => `${k}: ${v}`).join(" · ")));
+      return [who, formatCount(w.elementsOut), millisText(w.busyMillis), track];
     });
     return this.table(["Worker", "Elements", "Busy", ""], rows, new Set([1, 2]));
   }

@@ -139,6 +139,7 @@ export class SparkRunner implements Runner {
     const scope = startRun(pipeline.name, null, !inKernel());
     const started = performance.now();
     const spark = await SparkSession.start({ master: o.sparkMaster ?? DEFAULT_SPARK_MASTER, name: pipeline.name || "beamlab", conf: o.sparkConf ?? {} });
+    const startupMillis = performance.now() - started;
     const n = spark.parallelism;
     const stages = planStages(plan, placeByIO(n));
     const job = inKernel() ? new Job(pipeline, this.name, scope, jobStages(stages), { keepsCache: false }) : null;
@@ -181,7 +182,7 @@ export class SparkRunner implements Runner {
     const stats = new Map<ExecNode, NodeStats>([...run.millis].map(([e, ms]) => [e, { millis: ms }]));
     job?.setLinks(sparkLinks(spark, o.sparkMaster ?? DEFAULT_SPARK_MASTER, false));
     job?.finish("DONE");
-    return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: executorFigures(run), job: job?.snapshot() });
+    return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: executorFigures(run), job: job?.snapshot(), startupMillis });
   }
 
   /** An element-wise stage as one Spark job over the union of its inputs' partitions and its sources' parts. */

@@ -12,6 +12,7 @@ export type EngineId =
   | "beamlab-interactive-cached"
   | "beamlab-local-1"
   | "beamlab-local-2"
+  | "beamlab-spark"
   | "arquero"
   | "duckdb"
   | "npm-beam"
@@ -27,6 +28,7 @@ export const NODE_ENGINES: Partial<Record<EngineId, () => Promise<Engine>>> = {
   "beamlab-interactive-cached": async () => (await import("./beamlab")).interactiveReshow,
   "beamlab-local-1": async () => (await import("./beamlab")).local1,
   "beamlab-local-2": async () => (await import("./beamlab")).local2,
+  "beamlab-spark": async () => (await import("./beamlab")).sparkLocal2,
   arquero: async () => (await import("./arquero")).arquero,
   duckdb: async () => (await import("./duckdb")).duckdb,
   "npm-beam": async () => (await import("./npm-beam")).npmBeam,
@@ -47,6 +49,7 @@ export const ENGINE_NAMES: Record<EngineId, string> = {
   "beamlab-interactive-cached": "beamlab interactive, cached re-show",
   "beamlab-local-1": "beamlab local, 1 worker",
   "beamlab-local-2": "beamlab local, 2 workers",
+  "beamlab-spark": "beamlab Spark local[2]",
   arquero: "arquero",
   duckdb: "DuckDB SQL",
   "npm-beam": "apache-beam npm, direct runner",
