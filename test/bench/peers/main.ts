@@ -71,7 +71,8 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const charts: Record<string, string> = {};
   for (const c of CASES.filter((x) => all.some((r) => r.case === x))) {
-    const file = `RESULTS-${c}.svg`;
+    // Named after the report (RESULTS.md → RESULTS-teacher.svg), so that two reports keep their own charts.
+    const file = `${path.basename(target, ".md")}-${c}.svg`;
     fs.writeFileSync(path.join(path.dirname(target), file), await chartSvg(all, c));
     charts[c] = file;
   }

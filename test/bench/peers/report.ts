@@ -49,6 +49,7 @@ export function headlines(all: CaseRun[]): string[] {
     ["beam-python-direct", "Beam Python's DirectRunner"],
     ["beam-python-prism", "Beam Python on Prism"],
     ["beam-python-ib", "Interactive Beam's ib.collect"],
+    ["beamlab-spark", "beamlab on Spark local[2]"],
   ];
   for (const rows of [...new Set(all.map((r) => r.rows))].sort((a, b) => a - b)) {
     for (const [id, name] of pairs) {
