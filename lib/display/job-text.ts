@@ -145,6 +145,11 @@ export function runSummaries(runs: readonly ComparedRun[]): RunSummary[] {
   }));
 }
 
+/** A runner's own figures (`sparkStages: 0 · tasks: 2`), as the job views show them. */
+export function extraText(extra: Record<string, string | number | boolean> | undefined, sep = " · "): string {
+  return extra ? Object.entries(extra).map(([k, v]) => `${k}: ${v}`).join(sep) : "";
+}
+
 /** The address a view may make a link of: an http(s) URL, else null (the label is then shown as text). */
 export function linkHref(link: JobLink): string | null {
   if (!link.live) return null;

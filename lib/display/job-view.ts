@@ -7,9 +7,9 @@
 import type { Job } from "../runners/job";
 import { displayBundle, newDisplayId } from "./emit";
 import { escapeHtml } from "./html";
-import { afterText, droppedText, linkHref, linkText, logTime, millisText, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText } from "./job-text";
+import { afterText, droppedText, extraText, linkHref, linkText, logTime, millisText, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText } from "./job-text";
 import { progressBundle } from "./progress";
-import { JOB_MIME, PROGRESS_MIME, type JobPayload } from "./protocol";
+import { JOB_MIME, PROGRESS_MIME, type JobLink, type JobPayload } from "./protocol";
 
 /** Least time between two updates of a live job view. */
 export const JOB_UPDATE_MILLIS = 250;
@@ -23,22 +23,24 @@ function table(head: string[], rows: string[][], numeric: ReadonlySet<number> = 
   return `<table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function extraText(extra: Record<string, string | number | boolean> | undefined): string {
-  return extra ? Object.entries(extra).map(([k, v]) => `${k}: ${v}`).join(", ") : "";
+/** A live http(s) page as a link that opens apart; any other as its text. */
+function linkHtml(l: JobLink): string {
+  const href = linkHref(l);
+  return href ? `<a href="${esc(href)}" target="_blank" rel="noopener noreferrer">${esc(l.label)}</a>` : esc(linkText(l));
 }
 
 /** The display bundle of a job: our MIME type, the progress payload (older front ends), escaped HTML and text. */
 export function jobBundle(job: JobPayload): Record<string, unknown> {
   const progress = progressBundle(job.progress);
-  const stageRows = job.stages.map((s) => [stageName(s), STAGE_STATUS_TEXT[s.status], s.steps.join(", "), s.after?.length ? afterText(s) : "", String(s.elementsIn), millisText(s.wallMillis), throughputText(s.elementsIn, s.wallMillis), extraText(s.extra)]);
-  const workerRows = job.workers.map((w) => [workerText(w.worker), String(w.elementsOut), millisText(w.busyMillis), extraText(w.extra)]);
+  const stageRows = job.stages.map((s) => [stageName(s), STAGE_STATUS_TEXT[s.status], s.steps.join(", "), s.after?.length ? afterText(s) : "", String(s.elementsIn), millisText(s.wallMillis), throughputText(s.elementsIn, s.wallMillis), extraText(s.extra, ", ")]);
+  const workerRows = job.workers.map((w) => [workerText(w.worker), String(w.elementsOut), millisText(w.busyMillis), extraText(w.extra, ", ")]);
   const metricRows = job.metrics.map((m) => [m.step, m.name, m.kind === "counter" ? String(m.value) : `count ${m.count}, sum ${m.sum}, min ${m.min}, max ${m.max}, mean ${m.mean.toFixed(2)}`]);
   const logRows = job.logs.lines.map((l) => [logTime(l.time), l.level, l.step, workerText(l.worker), l.text]);
   const dropped = droppedText(job.logs.dropped);
   const section = (title: string, body: string) => `<h4>${esc(title)}</h4>${body}`;
   const html = [
     `<div class="beamlab-job"><p>${esc(`Job on the ${job.runner} runner: ${stageTally(job)}`)}</p>`,
-    job.links?.length ? `<p>${job.links.map((l) => (linkHref(l) ? `<a href="${esc(linkHref(l))}" target="_blank" rel="noopener noreferrer">${esc(l.label)}</a>` : esc(linkText(l)))).join(" · ")}</p>` : "",
+    job.links?.length ? `<p>${job.links.map((l) => linkHtml(l)).join(" · ")}</p>` : "",
     progress["text/html"],
     section("Stages", table(["stage", "status", "steps", "reads", "in", "wall", "throughput", ""], stageRows, new Set([4, 5, 6]))),
     job.workers.length ? section("Workers", table(["worker", "elements", "busy", ""], workerRows, new Set([1, 2]))) : "",

@@ -8,7 +8,7 @@
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 import { Widget } from "@lumino/widgets";
 import { JOB_MIME, type JobLogLine, type JobPayload, type JobStage, type StageStatus } from "../../../lib/display/protocol";
-import { afterText, droppedText, filterLogLines, linkHref, logChoices, logTime, millisText, stageColumns, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText, type LogFilter } from "../../../lib/display/job-text";
+import { afterText, droppedText, extraText, filterLogLines, linkHref, logChoices, logTime, millisText, stageColumns, stageName, stageTally, STAGE_STATUS_TEXT, throughputText, workerText, type LogFilter } from "../../../lib/display/job-text";
 import { h } from "../dom";
 import { asJobPayload } from "../model/payloads";
 import { formatCount } from "../model/table-model";
@@ -114,7 +114,7 @@ export class JobView extends Widget implements IRenderMime.IRenderer {
     const figures = h("div", "bl-Job-stageFigures", `${formatCount(s.elementsIn)} in · ${millisText(s.wallMillis)} · ${throughputText(s.elementsIn, s.wallMillis)}`);
     box.append(head, steps, figures);
     if (s.after?.length) box.append(h("div", "bl-Job-after", afterText(s)));
-    if (s.extra) box.append(h("div", "bl-Job-extra", Object.entries(s.extra).map(([k, v]) => `${k}: ${v}`).join(" · ")));
+    if (s.extra) box.append(h("div", "bl-Job-extra", extraText(s.extra)));
     return box;
   }
 
@@ -152,7 +152,7 @@ export class JobView extends Widget implements IRenderMime.IRenderer {
       track.append(bar);
       // A Spark executor's Node process: which executor, which process.
       const who = h("div", undefined, workerText(w.worker));
-      if (w.extra) who.append(h("div", "bl-Job-extra", Object.entries(w.extra).map(([k, v]) => `${k}: ${v}`).join(" · ")));
+      if (w.extra) who.append(h("div", "bl-Job-extra", extraText(w.extra)));
       return [who, formatCount(w.elementsOut), millisText(w.busyMillis), track];
     });
     return this.table(["Worker", "Elements", "Busy", ""], rows, new Set([1, 2]));

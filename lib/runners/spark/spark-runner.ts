@@ -138,13 +138,14 @@ export class SparkRunner implements Runner {
     const plan = planFor(executableNodes(pipeline, hasOperator), null);
     const scope = startRun(pipeline.name, null, !inKernel());
     const started = performance.now();
-    const spark = await SparkSession.start({ master: o.sparkMaster ?? DEFAULT_SPARK_MASTER, name: pipeline.name || "beamlab", conf: o.sparkConf ?? {} });
+    const master = o.sparkMaster ?? DEFAULT_SPARK_MASTER;
+    const spark = await SparkSession.start({ master, name: pipeline.name || "beamlab", conf: o.sparkConf ?? {} });
     const startupMillis = performance.now() - started;
     const n = spark.parallelism;
     const stages = planStages(plan, placeByIO(n));
     const job = inKernel() ? new Job(pipeline, this.name, scope, jobStages(stages), { keepsCache: false }) : null;
     if (job) new JobDisplay(job);
-    job?.setLinks(sparkLinks(spark, o.sparkMaster ?? DEFAULT_SPARK_MASTER, true));
+    job?.setLinks(sparkLinks(spark, master, true));
     const run = new SparkRun(pipeline, plan, spark, scope, stages);
     try {
       for (const stage of stages) {
@@ -171,7 +172,7 @@ export class SparkRunner implements Runner {
       run.sweep();
       for (const w of run.writers) await w.abort().catch(() => undefined);
       const err = e instanceof SparkFailure ? new PipelineError("Spark failed", { cause: new Error(e.message), hint: `the run stopped for a reason of Spark's, not your code's; run again, or use the local runner. Spark said: ${spark.lastWords()}` }) : toPipelineError(e);
-      job?.setLinks(sparkLinks(spark, o.sparkMaster ?? DEFAULT_SPARK_MASTER, false));
+      job?.setLinks(sparkLinks(spark, master, false));
       job?.finish("FAILED", err.label);
       (err as PipelineError & { result?: PipelineResult }).result = new PipelineResult("FAILED", [], err, performance.now() - started, { logs: scope.logs });
       throw err;
@@ -180,7 +181,7 @@ export class SparkRunner implements Runner {
       await spark.stop();
     }
     const stats = new Map<ExecNode, NodeStats>([...run.millis].map(([e, ms]) => [e, { millis: ms }]));
-    job?.setLinks(sparkLinks(spark, o.sparkMaster ?? DEFAULT_SPARK_MASTER, false));
+    job?.setLinks(sparkLinks(spark, master, false));
     job?.finish("DONE");
     return new PipelineResult("DONE", stepMetrics(pipeline, run.counts, stats, scope.metrics), null, performance.now() - started, { logs: scope.logs, stages: run.stages, workers: executorFigures(run), job: job?.snapshot(), startupMillis });
   }

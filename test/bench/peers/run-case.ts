@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { median } from "../common";
 import { OUTPUTS, sortLines, type CaseName, type CaseOutput } from "./cases";
 import { NODE_ENGINES, PYTHON_ENGINES, type EngineId } from "./engines";
 
@@ -99,14 +100,13 @@ export function runCase(engine: EngineId, c: CaseName, rows: number, input: stri
         // Start-up once: the process's, plus the median of what each run spent before its timing began.
         const before = r.before ?? [];
         const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-        result.startupMs = wall - sum(r.runs) - sum(before) + (before.length ? [...before].sort((a, b) => a - b)[Math.floor(before.length / 2)] : 0);
+        result.startupMs = wall - sum(r.runs) - sum(before) + (before.length ? median(before) : 0);
       } else if (result.runs.length === 0) {
         result.runs = runLines;
         if (result.timedOut === null && code !== 0) result.error = stderr.trim().split("\n").slice(-6).join("\n") || `exit ${code}`;
       }
       if (result.runs.length) {
-        const s = [...result.runs].sort((a, b) => a - b);
-        result.medianMs = s[Math.floor(s.length / 2)];
+        result.medianMs = median(result.runs);
         // A child killed at the limit leaves a partial output: only a finished child's counts.
         if (last) {
           try {
