@@ -55,9 +55,11 @@ export class ParDoOperator implements Operator {
       await this.call("startBundle", () => this.fn.startBundle());
     }
     const t0 = performance.now();
-    const out: unknown[] = [];
-    const byTag = this.hasTags ? new Map<string, unknown[]>() : null;
     const fn = this.fn;
+    // A Map's output is as long as its input: made at its size, it is not regrown as it fills.
+    const oneToOne = fn instanceof FunctionDoFn && fn.elementKind === "map" && !this.hasTags && this.sides.length === 0;
+    const out: unknown[] = oneToOne ? new Array(batch.length) : [];
+    const byTag = this.hasTags ? new Map<string, unknown[]>() : null;
     const trace = this.trace;
     // A call with a spread of no side inputs still builds its arguments per element.
     const sides = this.sides;
@@ -140,7 +142,7 @@ export class ParDoOperator implements Operator {
       } catch (e) {
         throw this.failure(e, el);
       }
-      if (kind === "map") out.push(r);
+      if (kind === "map") out[i] = r;
       else if (kind === "filter") {
         if (r) out.push(el);
       } else if (Array.isArray(r)) for (let j = 0; j < r.length; j++) out.push(r[j]);
