@@ -207,6 +207,24 @@ export class KeyedMap<K, V extends object> {
     return e.value;
   }
 
+  /**
+   * Adds `value` to the group of `key` (a GroupByKey's map of arrays). A new group is made as
+   * `[value]`, not `[]` and a push, which makes room for 17: with a group per one or two
+   * values (the class pipeline's 574k classes over 1M rows) that was a fifth of the time.
+   */
+  append<E>(this: KeyedMap<K, E[]>, key: K, value: E): void {
+    if (isPrimitive(key)) {
+      const group = this.primitives.get(key);
+      if (group !== undefined) group.push(value);
+      else this.primitives.set(key, [value]);
+      return;
+    }
+    const enc = encodeKey(key);
+    const e = this.structured.get(enc);
+    if (e) e.value.push(value);
+    else this.structured.set(enc, { key, value: [value] });
+  }
+
   get(key: K): V | undefined {
     return isPrimitive(key) ? this.primitives.get(key) : this.structured.get(encodeKey(key))?.value;
   }

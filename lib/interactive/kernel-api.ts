@@ -54,7 +54,7 @@ export async function pageOf(req: PageRequest): Promise<ReplyPayload> {
   if (!pc) return { version: PROTOCOL_VERSION, ok: false, kind: "page", error: `no PCollection ${req.pcollection} in ${p.name}` };
   const runner = resolveRunner(p);
   if (!(runner instanceof InteractiveRunner)) return { version: PROTOCOL_VERSION, ok: false, kind: "page", error: "paging needs the interactive runner" };
-  const all = await runner.elementsOf(pc);
+  const all = await runner.elementsToRender(pc);
   const offset = Math.max(0, Math.floor(req.offset) || 0);
   const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(req.limit) || 100));
   const names = variableNames();

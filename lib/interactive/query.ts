@@ -93,7 +93,7 @@ export async function queryOf(req: QueryRequest): Promise<ReplyPayload> {
     if (!pc) return fail(`no PCollection ${req.pcollection} in ${p.name} (was its cell re-run? run the cell that shows it again)`);
     const runner = resolveRunner(p);
     if (!(runner instanceof InteractiveRunner)) return fail("filtering all rows needs the interactive runner");
-    const elements = await runner.elementsOf(pc);
+    const elements = await runner.elementsToRender(pc);
     const { indices, names, shape } = viewOf(elements, req.filter ?? "", req.sort ?? null);
     const offset = Math.max(0, Math.floor(req.offset) || 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(req.limit) || 100));

@@ -36,7 +36,7 @@ export function knownCounts(p: Pipeline): Map<string, number> {
 
 /** The display bundle of a PCollection: computes it if needed. */
 export async function pcollectionBundle(pcoll: PCollection<unknown>, opts: ShowOptions = {}): Promise<Record<string, unknown>> {
-  const elements = await elementsOf(pcoll);
+  const elements = await shownElements(pcoll);
   const names = variableNames();
   const bundle = tableBundle(
     { label: names.get(pcoll.id) ? `${names.get(pcoll.id)} (${pcoll.label})` : pcoll.label, pipeline: { id: pcoll.pipeline.id, name: names.get(pcoll.pipeline.id) ?? pcoll.pipeline.name }, pcollection: pcoll.id, elements, total: elements.length, schema: pcoll.schema },
@@ -46,6 +46,15 @@ export async function pcollectionBundle(pcoll: PCollection<unknown>, opts: ShowO
   const varName = names.get(pcoll.id);
   if (varName) (bundle[PCOLLECTION_MIME] as PCollectionPayload).varName = varName;
   return bundle;
+}
+
+/**
+ * The elements a show renders. The interactive runner's cache is read as it is: a table hands
+ * no element to user code, so a show does not pay for freezing what it computed.
+ */
+async function shownElements(pcoll: PCollection<unknown>): Promise<readonly unknown[]> {
+  const r = resolveRunner(pcoll.pipeline);
+  return r instanceof InteractiveRunner ? r.elementsToRender(pcoll) : elementsOf(pcoll);
 }
 
 /** The display bundle of an arquero table ("query result" with its column types when a warehouse query returned it). */

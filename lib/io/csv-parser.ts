@@ -79,11 +79,11 @@ export async function* readCsvFile(file: string, opts: ReadCsvOptions): AsyncGen
   const batchSize = opts.batchSize ?? 1024;
   let batch: CsvRecord[] = [];
   try {
-    const take = async function* (piece: string | null): AsyncGenerator<CsvRecord[]> {
+    const take = async function* (piece: Piece | null): AsyncGenerator<CsvRecord[]> {
       if (piece === null) return;
       let misfit: Error | undefined;
       try {
-        misfit = rows.add(piece, pieces.recordDelimiter);
+        misfit = rows.add(piece);
       } catch (e) {
         if (e instanceof PipelineError) throw e;
         // csv-parse's error about a piece: its line is counted from the piece's start.
@@ -118,6 +118,12 @@ export async function* readCsvFile(file: string, opts: ReadCsvOptions): AsyncGen
   if (rows.header === null) opts.onHeader?.([]);
 }
 
+/** Whole records of the file's text, and the record delimiter they end with. */
+interface Piece {
+  readonly text: string;
+  readonly recordDelimiter: string;
+}
+
 /**
  * The file's text cut after whole records: each piece ends with a record delimiter outside
  * quotes (or is the rest of the file). Quotes are counted, not parsed: `""` inside a quoted
@@ -131,14 +137,14 @@ class RecordPieces {
   private inQuotes = false;
   private bomChecked: boolean;
   /** The file's record delimiter, once its first one outside quotes has been seen. */
-  recordDelimiter: string | null = null;
+  private recordDelimiter: string | null = null;
 
   constructor(atFileStart: boolean) {
     this.bomChecked = !atFileStart;
   }
 
   /** The whole records the text so far completes, or null when it completes none. */
-  write(chunk: Buffer): string | null {
+  write(chunk: Buffer): Piece | null {
     let text = this.decoder.write(chunk);
     if (!this.bomChecked && text !== "") {
       this.bomChecked = true;
@@ -148,16 +154,16 @@ class RecordPieces {
     return this.cut();
   }
 
-  /** The rest of the file. */
-  end(): string | null {
+  /** The rest of the file; a file without a record delimiter is one record, ended by LF as csv-parse takes it. */
+  end(): Piece | null {
     this.pending += this.decoder.end();
-    if (this.recordDelimiter === null) this.recordDelimiter = findRecordDelimiter(this.pending, true) ?? "\n";
+    const recordDelimiter = this.recordDelimiter ?? findRecordDelimiter(this.pending, true) ?? "\n";
     const rest = this.pending;
     this.pending = "";
-    return rest === "" ? null : rest;
+    return rest === "" ? null : { text: rest, recordDelimiter };
   }
 
-  private cut(): string | null {
+  private cut(): Piece | null {
     if (this.recordDelimiter === null) {
       this.recordDelimiter = findRecordDelimiter(this.pending, false);
       if (this.recordDelimiter === null) return null;
@@ -165,28 +171,39 @@ class RecordPieces {
     const rd = this.recordDelimiter;
     const text = this.pending;
     // A CRLF can straddle two chunks: look again at a CR that ended the last one.
-    let pos = this.scanned > 0 && !this.inQuotes && text.charCodeAt(this.scanned - 1) === 13 ? this.scanned - 1 : this.scanned;
-    let quoted = this.inQuotes;
+    const from = this.scanned > 0 && !this.inQuotes && text.charCodeAt(this.scanned - 1) === 13 ? this.scanned - 1 : this.scanned;
     let end = 0;
-    for (;;) {
-      const quote = text.indexOf('"', pos);
-      const stop = quote < 0 ? text.length : quote;
-      if (!quoted && stop - pos >= rd.length) {
+    this.inQuotes = eachUnquoted(text, from, this.inQuotes, (start, stop) => {
+      if (stop - start >= rd.length) {
         const at = text.lastIndexOf(rd, stop - rd.length);
-        if (at >= pos) end = at + rd.length;
+        if (at >= start) end = at + rd.length;
       }
-      if (quote < 0) break;
-      quoted = !quoted;
-      pos = quote + 1;
-    }
-    this.inQuotes = quoted;
+      return false;
+    });
     if (end === 0) {
       this.scanned = text.length;
       return null;
     }
     this.pending = text.slice(end);
     this.scanned = this.pending.length;
-    return text.slice(0, end);
+    return { text: text.slice(0, end), recordDelimiter: rd };
+  }
+}
+
+/**
+ * Calls `visit(start, stop)` for each stretch of `text` from `pos` that lies outside quotes,
+ * in order, until it returns true; returns whether the text ends inside quotes. `quoted` says
+ * whether `pos` is inside quotes. A quote opens or closes quotes: csv-parse's `""` in a quoted
+ * field closes and opens them again, which leaves the stretch between empty.
+ */
+function eachUnquoted(text: string, pos: number, quoted: boolean, visit: (start: number, stop: number) => boolean): boolean {
+  for (;;) {
+    const quote = text.indexOf('"', pos);
+    const stop = quote < 0 ? text.length : quote;
+    if (!quoted && visit(pos, stop)) return quoted;
+    if (quote < 0) return quoted;
+    quoted = !quoted;
+    pos = quote + 1;
   }
 }
 
@@ -195,18 +212,32 @@ class RecordPieces {
  * the text holds none yet (or ends with a CR that may be the start of a CRLF).
  */
 function findRecordDelimiter(text: string, atEnd: boolean): string | null {
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) quoted = !quoted;
-    else if (quoted) continue;
-    else if (c === 10) return "\n";
-    else if (c === 13) {
-      if (i + 1 < text.length) return text.charCodeAt(i + 1) === 10 ? "\r\n" : "\r";
-      return atEnd ? "\r" : null;
+  let found: string | null = null;
+  eachUnquoted(text, 0, false, (start, stop) => {
+    for (let i = start; i < stop; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) found = "\n";
+      else if (c === 13) found = i + 1 < text.length ? (text.charCodeAt(i + 1) === 10 ? "\r\n" : "\r") : atEnd ? "\r" : null;
+      else continue;
+      // A CR that ends the text so far may be the start of a CRLF: nothing is settled yet.
+      return true;
     }
-  }
-  return null;
+    return false;
+  });
+  return found;
+}
+
+/**
+ * V8 makes a substring of 13 characters or more a slice that keeps its whole parent alive: a
+ * field split from a piece would hold the piece's 256 KiB for as long as the field lives (the
+ * class pipeline's GroupByKey, holding every class name, held the whole file). Shorter ones are
+ * copied already.
+ */
+const SLICE_FROM = 13;
+
+/** A copy of `s` that holds no larger string: the concatenation is flattened into a string of its own. */
+function ownCopy(s: string): string {
+  return (" " + s).slice(1);
 }
 
 /** The records of the pieces of one file: the header first, then data rows keyed by it. */
@@ -226,14 +257,15 @@ class RowBuilder {
   }
 
   /** Adds a piece's records; a row with the wrong number of fields is returned as an error, not added. */
-  add(piece: string, recordDelimiter: string | null): Error | undefined {
-    const rd = recordDelimiter ?? "\n";
+  add({ text: piece, recordDelimiter: rd }: Piece): Error | undefined {
     const delimiter = this.opts.delimiter ?? ",";
     if (piece.indexOf('"') < 0) {
       const lines = piece.split(rd);
       for (let i = 0; i < lines.length; i++) {
         if (lines[i] === "") continue;
-        const misfit = this.row(lines[i].split(delimiter), null);
+        const fields = lines[i].split(delimiter);
+        for (let j = 0; j < fields.length; j++) if (fields[j].length >= SLICE_FROM) fields[j] = ownCopy(fields[j]);
+        const misfit = this.row(fields, null);
         if (misfit) return misfit;
       }
       return undefined;

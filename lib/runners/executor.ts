@@ -8,7 +8,8 @@ import type { PipelineOptions } from "../pipeline/pipeline";
 import type { PCollection } from "../pipeline/pvalue";
 import { cancelledError, createOperator, type NodeStats, type Operator, type OperatorContext, type OutputPort, type SinkHandle } from "./operator";
 import type { ExecNode } from "./plan";
-import { END_ROLES, type ExecutionPlan, type Stage } from "./fusion";
+import { END_ROLES, type ExecutionPlan, type Stage, type StageStep } from "./fusion";
+import { liftedPairings, type LiftedPairing } from "./lifting";
 import { labelled } from "./labelled";
 import { DEFAULT_BUNDLE_SIZE, checkedBundleSize } from "../pipeline/options";
 import type { RunLineage } from "../teaching/lineage-run";
@@ -174,7 +175,10 @@ export async function execute(fused: ExecutionPlan, opts: ExecutionOptions): Pro
     };
     ops.set(e, labelled(createOperator(ctx), e.node, signal));
   }
-  const wiring = fused.stages.map((stage) => wire(stage, ops));
+  // Someone may look at these batches: no step that makes them may be skipped.
+  const observed = (id: string) => capture.has(id) || opts.onBatch !== undefined || opts.lineage !== undefined;
+  const countOnly = (id: string, n: number) => void counts.set(id, counts.get(id)! + n);
+  const wiring = fused.stages.map((stage) => wire(stage, ops, liftedPairings(stage, observed), countOnly));
   const records: StageRecord[] = [];
   // A node is complete once every stage with a step of it has run.
   const remaining = new Map<ExecNode, number>();
@@ -218,8 +222,14 @@ export async function execute(fused: ExecutionPlan, opts: ExecutionOptions): Pro
 /**
  * The consumers and streaming operators of one stage, from its steps: a batch emitted in the
  * stage reaches only the steps the plan fused into it, so the executor runs the plan it is given.
+ * A lifted pairing step's input goes to its combine as keys, and only its count is kept.
  */
-function wire(stage: Stage, ops: Map<ExecNode, Operator>): { consumers: Map<string, Operator[]>; streaming: Operator[] } {
+function wire(
+  stage: Stage,
+  ops: Map<ExecNode, Operator>,
+  lifted: Map<StageStep, LiftedPairing>,
+  countOnly: (id: string, n: number) => void,
+): { consumers: Map<string, Operator[]>; streaming: Operator[] } {
   const consumers = new Map<string, Operator[]>();
   const streaming: Operator[] = [];
   stage.steps.forEach((step, i) => {
@@ -231,7 +241,18 @@ function wire(stage: Stage, ops: Map<ExecNode, Operator>): { consumers: Map<stri
     }
     if (op.endBundle) streaming.push(op);
     if (i === 0) return;
-    for (const id of step.reads) (consumers.get(id) ?? consumers.set(id, []).get(id)!).push(op);
+    const lift = lifted.get(step);
+    const combine = lift && ops.get(lift.combine.exec!)!;
+    const receiver: Operator =
+      lift && combine?.receiveKeys
+        ? {
+            receive(batch) {
+              countOnly(lift.pairs, batch.length);
+              return combine.receiveKeys!(batch, lift.value);
+            },
+          }
+        : op;
+    for (const id of step.reads) (consumers.get(id) ?? consumers.set(id, []).get(id)!).push(receiver);
   });
   return { consumers, streaming };
 }

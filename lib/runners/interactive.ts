@@ -91,6 +91,12 @@ export class InteractiveRunner implements CollectingRunner {
   readonly name = "interactive";
   readonly replacesOnReapply = true;
   private readonly cache = new Map<string, readonly unknown[]>();
+  /**
+   * Cached PCollections not frozen yet. Freezing a million new elements costs as much as the
+   * step that made them, and a show only renders them: they are frozen when something could
+   * change them, before a run reads them or a collect hands them out.
+   */
+  private readonly unfrozen = new Set<string>();
   private readonly counts = new Map<string, number>();
   private runningNodes = new Set<string>();
   private failure: RunState["failed"] = null;
@@ -120,6 +126,15 @@ export class InteractiveRunner implements CollectingRunner {
     for (const pc of pcolls) pc.assertPresent();
     const missing = pcolls.filter((pc) => !this.cache.has(pc.id));
     if (missing.length) await this.compute(missing, missing);
+  }
+
+  /**
+   * @internal The elements of a PCollection for a view that only renders them (a table, a page,
+   * a filtered view), computed if needed and not frozen for it: no user code gets them.
+   */
+  async elementsToRender(pcoll: PCollection<unknown>): Promise<readonly unknown[]> {
+    await this.computeMissing([pcoll]);
+    return this.cache.get(pcoll.id) ?? [];
   }
 
   /** Element counts known so far, by PCollection id. */
@@ -155,7 +170,7 @@ export class InteractiveRunner implements CollectingRunner {
   async elementsOf(pcoll: PCollection<unknown>, opts: CollectOptions = {}): Promise<readonly unknown[]> {
     pcoll.assertPresent();
     if (!this.cache.has(pcoll.id)) await this.compute([pcoll], [pcoll]);
-    const all = this.cache.get(pcoll.id) ?? [];
+    const all = this.frozen(pcoll.id) ?? [];
     return opts.n !== undefined ? all.slice(0, opts.n) : all;
   }
 
@@ -194,7 +209,10 @@ export class InteractiveRunner implements CollectingRunner {
         signal: controller.signal,
         lineage,
         scope: job?.scope,
-        onPlan: (fused) => job?.plan(fused),
+        onPlan: (fused) => {
+          for (const e of fused.nodes) for (const pc of [...e.inputs, ...e.sideInputs]) this.frozen(pc.id);
+          job?.plan(fused);
+        },
         onIncomplete: (p) => (partial = p),
         onProgress: (snap) => {
           this.runningNodes = new Set([...snap.millis.keys()].filter((e) => !snap.done.has(e)).map((e) => e.node.id));
@@ -240,13 +258,20 @@ export class InteractiveRunner implements CollectingRunner {
     };
   }
 
-  /** Caches the captured PCollections a run must keep, frozen. */
+  /** Caches the captured PCollections a run must keep (frozen when first read: {@link frozen}). */
   private keep(captured: Map<string, unknown[]>, capture: Set<string>): void {
     for (const [id, elements] of captured) {
       if (!capture.has(id)) continue;
-      for (let i = 0; i < elements.length; i++) freezeShallow(elements[i]);
       this.cache.set(id, elements);
+      this.unfrozen.add(id);
     }
+  }
+
+  /** The cached elements of a PCollection, frozen first if they were not yet; undefined when not cached. */
+  private frozen(id: string): readonly unknown[] | undefined {
+    const elements = this.cache.get(id);
+    if (elements && this.unfrozen.delete(id)) for (let i = 0; i < elements.length; i++) freezeShallow(elements[i]);
+    return elements;
   }
 
   /** Drops the caches of a re-applied or removed transform's outputs and of everything downstream; tells followers. */
@@ -272,6 +297,7 @@ export class InteractiveRunner implements CollectingRunner {
     }
     for (const id of stale) {
       this.cache.delete(id);
+      this.unfrozen.delete(id);
       this.counts.delete(id);
     }
     if (this.lineageStore) {

@@ -33,6 +33,7 @@ export function labelled(op: Operator, node: TransformNode, signal: AbortSignal)
   return {
     setup: guard(op.setup),
     receive: guard(op.receive),
+    receiveKeys: guard(op.receiveKeys),
     endBundle: guard(op.endBundle),
     activate: guard(op.activate),
     teardown: op.teardown && (() => op.teardown!()),

@@ -55,6 +55,11 @@ export interface OperatorContext {
 export interface Operator {
   setup?(): Promise<void>;
   receive?(batch: unknown[], from: PCollection<unknown>): void | Promise<void>;
+  /**
+   * For a CombinePerKey: a batch of keys, each paired with `value`, without the pairs having
+   * been made (the pairing step is lifted into the combine: `./lifting.ts`).
+   */
+  receiveKeys?(keys: unknown[], value: unknown): void | Promise<void>;
   /** Ends the current bundle (DoFn.finishBundle); only for streaming operators. */
   endBundle?(): Promise<void>;
   activate?(): Promise<void>;

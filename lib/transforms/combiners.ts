@@ -8,6 +8,14 @@ import { ptransform } from "../pipeline/transform";
 import { CombineGlobally, CombinePerKey } from "./combine";
 import type { CombineFn } from "./combine-fn";
 import { Map as MapT } from "./map";
+import { PAIRS_WITH } from "./pairing";
+
+/**
+ * Count.PerElement's pairing of each element with 1, marked with the value it pairs with:
+ * where its pairs go only into the CountPerKey beside it, the executor hands the combine the
+ * elements as keys and the pairs are never made (`runners/lifting.ts`).
+ */
+const pairWithOne = Object.defineProperty(<T>(e: T): [T, number] => [e, 1], PAIRS_WITH, { value: { value: 1 } });
 
 const countFn: CombineFn<unknown, number, number> & { displayName: string } = {
   displayName: "Count",
@@ -106,7 +114,7 @@ export const Count = {
   /** `[element, count]` for each distinct element. */
   PerElement<T>(): PTransform<PCollection<T>, PCollection<[T, number]>> {
     return ptransform("Count.PerElement", (input: PCollection<T>) =>
-      input.apply("PairWithOne", MapT((e: T) => [e, 1] as [T, number])).apply("CountPerKey", CombinePerKey<T, number, number>(countFn)),
+      input.apply("PairWithOne", MapT(pairWithOne<T>)).apply("CountPerKey", CombinePerKey<T, number, number>(countFn)),
     );
   },
 };

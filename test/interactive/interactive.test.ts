@@ -204,3 +204,31 @@ test("an empty table keeps its columns and show takes a caption", async () => {
   assert.equal(payload.label, "takes missing");
   assert.equal(payload.total, 0);
 });
+
+test("a show leaves what it computed unfrozen until something could change it: a later run's DoFn, or a collect", async () => {
+  const { InteractiveRunner } = await import("../../lib/runners/interactive");
+  const { resolveRunner } = await import("../../lib/runners/registry");
+  const { elementsOf } = await import("../../lib/collect");
+  const p = new beam.Pipeline({ runner: "interactive" });
+  const runner = resolveRunner(p);
+  assert.ok(runner instanceof InteractiveRunner);
+  const doubled = p.apply("Create", beam.Create([{ n: 1 }, { n: 2 }])).apply("Double", beam.Map((r: { n: number }) => ({ n: r.n * 2 })));
+  await bundleOf(doubled);
+  assert.equal(Object.isFrozen(runner.cached(doubled)![0]), false, "a show only renders the elements: not frozen yet");
+  // A run that reads the cache freezes it first, so a DoFn that changes its input fails as it would on Create's.
+  const mutate = doubled.apply("Mutate", beam.Map((r: { n: number }) => {
+    r.n = 0;
+    return r;
+  }));
+  await assert.rejects(bundleOf(mutate), /"Mutate"[\s\S]*immutable/);
+  assert.deepEqual(runner.cached(doubled)!.map((r) => (r as { n: number }).n), [2, 4], "the cache is unchanged");
+  assert.ok(runner.cached(doubled)!.every((r) => Object.isFrozen(r)));
+  // Elements handed out are frozen: changing them cannot change what the next show replays.
+  const tripled = doubled.apply("Triple", beam.Map((r: { n: number }) => ({ n: r.n * 3 })));
+  await bundleOf(tripled);
+  const handed = await elementsOf(tripled);
+  assert.ok(handed.every((r) => Object.isFrozen(r)));
+  assert.throws(() => {
+    (handed[0] as { n: number }).n = 7;
+  }, TypeError);
+});

@@ -421,3 +421,29 @@ test("ParDo in a chain after a GroupByKey sees grouped values", async () => {
   await p.run();
   assert.deepEqual(sorted(out), [["a", 4], ["b", 7], ["c", 4]]);
 });
+
+test("a ParDo whose elements turn slow after many quick ones still lets a cancel in within a few of them", async () => {
+  const { runPlan } = await import("../../lib/runners/direct");
+  // Quick elements make the loop look at the clock less often (down to once per 32 elements):
+  // it must still look within 32 of the slow ones, and then every 8th again.
+  const quick = 20_000;
+  const slowMs = 20;
+  const p = new beam.Pipeline({ bundleSize: 30_000 });
+  p.apply("Create", beam.Create(Array.from({ length: quick + 500 }, (_, i) => i))).apply(
+    "Turns slow",
+    beam.Map((i: number) => {
+      if (i >= quick) {
+        const until = performance.now() + slowMs;
+        while (performance.now() < until);
+      }
+      return i;
+    }),
+  );
+  const controller = new AbortController();
+  const started = performance.now();
+  setTimeout(() => controller.abort(), 400);
+  await assert.rejects(runPlan(p, null, { signal: controller.signal }), /cancelled/);
+  const took = performance.now() - started;
+  // The 500 slow elements take 10 s; the cancel is seen within 32 × 20 ms + 100 ms of it (more under load).
+  assert.ok(took < 400 + 2500, `cancelled after ${took.toFixed(0)} ms`);
+});

@@ -42,7 +42,6 @@ export function groupByKeyOperator(ctx: OperatorContext): Operator {
   const groups = new KeyedMap<unknown, unknown[]>();
   const out = ctx.outputs.get("main")!;
   const label = ctx.exec.node.fullLabel;
-  const init = () => [] as unknown[];
   return {
     receive(batch) {
       const t0 = performance.now();
@@ -51,7 +50,7 @@ export function groupByKeyOperator(ctx: OperatorContext): Operator {
         for (; i < batch.length; i++) {
           const kv = batch[i];
           if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
-          groups.obtain(kv[0], init).push(kv[1]);
+          groups.append(kv[0], kv[1]);
         }
       } catch (e) {
         throw keyFailure(label, batch[i], e);
@@ -71,12 +70,22 @@ export function combinePerKeyOperator(ctx: OperatorContext): Operator {
   const accs = new KeyedMap<unknown, { acc: unknown }>();
   const out = ctx.outputs.get("main")!;
   const label = ctx.exec.node.fullLabel;
-  let current: unknown;
+  // The element being added, for the errors; kept as its parts, since receiveKeys makes no pair.
+  let key: unknown;
+  let value: unknown;
   const init = () => {
     try {
       return { acc: fn.createAccumulator() };
     } catch (err) {
-      throw new PipelineError("The combine function failed", { label, element: current, hasElement: true, cause: err, hint: "fix createAccumulator() of the combine function." });
+      throw new PipelineError("The combine function failed", { label, element: [key, value], hasElement: true, cause: err, hint: "fix createAccumulator() of the combine function." });
+    }
+  };
+  const add = (): void => {
+    const e = accs.obtain(key, init);
+    try {
+      e.acc = fn.addInput(e.acc, value);
+    } catch (err) {
+      throw new PipelineError("The combine function failed", { label, element: [key, value], hasElement: true, cause: err, hint: "fix the combine function for this value." });
     }
   };
   return {
@@ -85,17 +94,28 @@ export function combinePerKeyOperator(ctx: OperatorContext): Operator {
       let i = 0;
       try {
         for (; i < batch.length; i++) {
-          const kv = (current = batch[i]);
+          const kv = batch[i];
           if (!Array.isArray(kv) || kv.length !== 2) throw badPair(label, kv);
-          const e = accs.obtain(kv[0], init);
-          try {
-            e.acc = fn.addInput(e.acc, kv[1]);
-          } catch (err) {
-            throw new PipelineError("The combine function failed", { label, element: kv, hasElement: true, cause: err, hint: "fix the combine function for this value." });
-          }
+          key = kv[0];
+          value = kv[1];
+          add();
         }
       } catch (e) {
         throw keyFailure(label, batch[i], e);
+      }
+      ctx.stats.millis += performance.now() - t0;
+    },
+    receiveKeys(keys, v) {
+      const t0 = performance.now();
+      value = v;
+      let i = 0;
+      try {
+        for (; i < keys.length; i++) {
+          key = keys[i];
+          add();
+        }
+      } catch (e) {
+        throw keyFailure(label, [keys[i], v], e);
       }
       ctx.stats.millis += performance.now() - t0;
     },
