@@ -4,7 +4,7 @@
  * it, need not make them. The combine is handed the Map's input as keys and the constant as
  * every value; the pairs' count is kept as if they had been emitted. The graph, the plan
  * and every count stay Beam's; only the execution skips the pairs, as Dataflow's lifting
- * skips work the graph names. On a million elements the pairs were a tenth of what the
+ * skips work the graph names. On a million elements the pairs were about a seventh of what the
  * teacher pipeline allocated (test/bench/NOTES.md).
  *
  * Not lifted when anyone may look at the pairs: a PCollection collected or cached, a run that

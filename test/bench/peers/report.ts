@@ -9,7 +9,7 @@ import * as beam from "../../../lib";
 import { renderSvg } from "../../../lib/display/chart";
 import type { CaseName } from "./cases";
 import { ENGINE_NAMES, type EngineId } from "./engines";
-import type { CaseRun } from "./run-case";
+import { machineName, type CaseRun } from "./run-case";
 
 const ms = (v: number | null) => (v === null ? "–" : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ms`);
 const times = (x: number) => (x >= 100 ? `${x.toFixed(0)}×` : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`);
@@ -80,26 +80,38 @@ export async function chartSvg(all: CaseRun[], c: CaseName): Promise<string> {
   return renderSvg(await chartSpec(all, c));
 }
 
-/** When each engine was measured, for a report that merges runs made at different times (`--update`). */
+/**
+ * When (and where) each engine was measured, for a report that merges runs made at different
+ * times (`--update`): a ratio between runs on two machines compares the machines too.
+ */
 function runTimes(all: CaseRun[], merged: boolean): string[] {
   if (!merged) return [];
-  const spans = new Map<string, string[]>();
-  for (const r of all) spans.set(ENGINE_NAMES[r.engine], [...(spans.get(ENGINE_NAMES[r.engine]) ?? []), r.measuredAt]);
-  const hm = (iso: string) => iso.slice(11, 16);
+  const spans = new Map<string, { times: string[]; machines: Set<string> }>();
+  for (const r of all) {
+    const s = spans.get(ENGINE_NAMES[r.engine]) ?? { times: [], machines: new Set<string>() };
+    s.times.push(r.measuredAt);
+    s.machines.add(r.machine ?? "machine not recorded");
+    spans.set(ENGINE_NAMES[r.engine], s);
+  }
+  const machines = new Set([...spans.values()].flatMap((s) => [...s.machines]));
+  const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+  const span = (t: string[]) => `${when(t.reduce((a, b) => (a < b ? a : b)))} to ${when(t.reduce((a, b) => (a > b ? a : b)))}`;
+  const one = machines.size === 1;
   return [
-    "Measured in more than one run (`--update`), on the same machine and input files (UTC):",
+    one
+      ? "Measured in more than one run (`--update`), on the same machine and input files (UTC):"
+      : `Measured in more than one run (\`--update\`) on ${machines.size} machines, with the same input files (UTC). **A ratio between engines measured on different machines compares the machines too**: read those as a guide only.`,
     "",
-    ...[...spans].map(([e, t]) => `- ${e}: ${hm(t.reduce((a, b) => (a < b ? a : b)))}–${hm(t.reduce((a, b) => (a > b ? a : b)))}`),
+    ...[...spans].map(([e, s]) => `- ${e}: ${span(s.times)}${one ? "" : ` (${[...s.machines].join("; ")})`}`),
     "",
   ];
 }
 
 export function resultsMarkdown(all: CaseRun[], o: { commands: string[]; busy: string; charts: Record<string, string>; merged: boolean }): string {
-  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const lines = [
     "# beamlab against the engines a student or a teacher would pick instead",
     "",
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}. ${o.busy}`,
+    `Written ${new Date().toISOString().slice(0, 10)} on ${machineName()}, ${os.type()} ${os.release()}, Node ${process.version}. ${o.busy}`,
     "",
     `Reproduce: ${o.commands.map((c) => `\`${c}\``).join(", then ")}. Every engine reads the same generated files and writes the same canonical lines (test/bench/peers/cases.ts says what each case does); "equal" compares each output with the hand-written loop's as a sorted multiset. Times are medians of the runs made (up to 3; fewer when a case is slow); start-up (the child's wall time less its runs: process start, imports, engine start, and once what a run spends before its own timing begins: the first show, which fills the cache, for the cached re-show; the SparkContext's start for Spark, which every Spark run pays) is apart; peak memory is the child process's maximum RSS (Beam Python's includes its largest child, e.g. Prism; Spark's is the kernel-side Node process only, not Spark's JVM, its Python workers or their Node executors).`,
     "",

@@ -40,6 +40,13 @@ export interface CaseRun {
   /** The command of the benchmark run it was part of, and the 1-minute load average as it ran. */
   command?: string;
   load?: number;
+  /** The machine it ran on ({@link machineName}); absent in runs from before it was recorded. */
+  machine?: string;
+}
+
+/** This machine, as the report names it: CPUs and memory. */
+export function machineName(): string {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`;
 }
 
 export interface RunOptions {
@@ -75,7 +82,7 @@ function command(engine: EngineId, c: CaseName, input: string, out: string, runs
 
 /** Runs `engine` on case `c` over the inputs in `input` (for `rows` rows). */
 export function runCase(engine: EngineId, c: CaseName, rows: number, input: string, out: string, o: RunOptions): Promise<CaseRun> {
-  const result: CaseRun = { engine, case: c, rows, runs: [], medianMs: null, startupMs: null, maxRssMiB: null, timedOut: null, digest: null, error: null, measuredAt: new Date().toISOString(), load: os.loadavg()[0] };
+  const result: CaseRun = { engine, case: c, rows, runs: [], medianMs: null, startupMs: null, maxRssMiB: null, timedOut: null, digest: null, error: null, measuredAt: new Date().toISOString(), load: os.loadavg()[0], machine: machineName() };
   return new Promise((resolve) => {
     const [cmd, args] = command(engine, c, input, out, o.runs, o.budgetMs);
     const started = performance.now();
