@@ -216,10 +216,10 @@ function findRecordDelimiter(text: string, atEnd: boolean): string | null {
   eachUnquoted(text, 0, false, (start, stop) => {
     for (let i = start; i < stop; i++) {
       const c = text.charCodeAt(i);
+      // A CR that ends the text so far may be the start of a CRLF: nothing is settled yet (null).
       if (c === 10) found = "\n";
       else if (c === 13) found = i + 1 < text.length ? (text.charCodeAt(i + 1) === 10 ? "\r\n" : "\r") : atEnd ? "\r" : null;
       else continue;
-      // A CR that ends the text so far may be the start of a CRLF: nothing is settled yet.
       return true;
     }
     return false;
@@ -235,7 +235,10 @@ function findRecordDelimiter(text: string, atEnd: boolean): string | null {
  */
 const SLICE_FROM = 13;
 
-/** A copy of `s` that holds no larger string: the concatenation is flattened into a string of its own. */
+/**
+ * A copy of `s` that keeps no larger string alive: the concatenation is flattened into a string
+ * of its own, one character longer, of which the copy is a slice.
+ */
 function ownCopy(s: string): string {
   return (" " + s).slice(1);
 }

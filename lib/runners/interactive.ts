@@ -168,8 +168,7 @@ export class InteractiveRunner implements CollectingRunner {
   }
 
   async elementsOf(pcoll: PCollection<unknown>, opts: CollectOptions = {}): Promise<readonly unknown[]> {
-    pcoll.assertPresent();
-    if (!this.cache.has(pcoll.id)) await this.compute([pcoll], [pcoll]);
+    await this.computeMissing([pcoll]);
     const all = this.frozen(pcoll.id) ?? [];
     return opts.n !== undefined ? all.slice(0, opts.n) : all;
   }

@@ -60,8 +60,10 @@ export class ParDoOperator implements Operator {
     }
     const t0 = performance.now();
     const fn = this.fn;
+    // A function-backed DoFn (Map, Filter, FlatMap) without tags or side inputs takes the function's own loop.
+    const plainFn = fn instanceof FunctionDoFn && !this.hasTags && this.sides.length === 0 ? fn : null;
     // A Map's output is as long as its input: made at its size, it is not regrown as it fills.
-    const oneToOne = fn instanceof FunctionDoFn && fn.elementKind === "map" && !this.hasTags && this.sides.length === 0;
+    const oneToOne = plainFn?.elementKind === "map";
     const out: unknown[] = oneToOne ? new Array(batch.length) : [];
     const byTag = this.hasTags ? new Map<string, unknown[]>() : null;
     const trace = this.trace;
@@ -70,8 +72,8 @@ export class ParDoOperator implements Operator {
     const previous = enterStep(this.scope, this.label);
     const logs = this.scope.logs;
     try {
-      if (trace !== undefined) await this.runTraced(batch, out, byTag, trace);
-      else if (fn instanceof FunctionDoFn && !this.hasTags && this.sides.length === 0) await this.runFunction(fn, batch, out);
+      if (trace !== undefined) await this.runTraced(batch, out, byTag, trace, oneToOne ? plainFn : null);
+      else if (plainFn) await this.runFunction(plainFn, batch, out);
       else {
         for (let i = 0; i < batch.length; i++) {
           if (--this.untilClock === 0 && this.clockDue()) await this.pause();
@@ -104,11 +106,11 @@ export class ParDoOperator implements Operator {
    * output grew after every element. A separate loop, so that the loops of runs without
    * lineage stay exactly as they were (a Map keeps its fast loop: it is one to one anyway).
    */
-  private async runTraced(batch: unknown[], out: unknown[], byTag: Map<string, unknown[]> | null, trace: ParDoTrace): Promise<void> {
+  private async runTraced(batch: unknown[], out: unknown[], byTag: Map<string, unknown[]> | null, trace: ParDoTrace, map: FunctionDoFn<unknown, unknown> | null): Promise<void> {
     const fn = this.fn;
     const sides = this.sides;
-    if (fn instanceof FunctionDoFn && fn.elementKind === "map" && !this.hasTags && this.sides.length === 0) {
-      await this.runFunction(fn, batch, out);
+    if (map) {
+      await this.runFunction(map, batch, out);
       trace.markOneToOne();
       return;
     }
