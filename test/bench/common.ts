@@ -4,6 +4,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
 import { parse } from "csv-parse/sync";
 import { writeCollegeSync, type CollegeTable } from "../../datasets/generate";
 import * as beam from "../../lib";
@@ -27,11 +29,22 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/**
+ * A full garbage collection. Each timed run starts from a collected heap, so the garbage one run
+ * leaves (a million records it kept) is not collected in the middle of whichever run comes next:
+ * at 1M rows that moved single runs by up to ±50 %.
+ */
+export const collectGarbage: () => void = (() => {
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+})();
+
 /** Runs fn once to warm up, then `runs` times; the median wall time in ms and the last result. */
 export async function timeMedian<R>(fn: () => R | Promise<R>, runs = 3): Promise<{ ms: number; result: R; all: number[] }> {
   let result = await fn();
   const all: number[] = [];
   for (let i = 0; i < runs; i++) {
+    collectGarbage();
     const t0 = performance.now();
     result = await fn();
     all.push(performance.now() - t0);
@@ -53,9 +66,11 @@ export async function timePair<A, B>(
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < runs; i++) {
+    collectGarbage();
     let t0 = performance.now();
     ra = await a();
     ta.push(performance.now() - t0);
+    collectGarbage();
     t0 = performance.now();
     rb = await b();
     tb.push(performance.now() - t0);

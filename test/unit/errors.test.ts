@@ -173,6 +173,31 @@ test("mutating an element from Create fails with an immutability hint", async ()
   assert.match(err.message, /\.\.\.element/);
 });
 
+test("a pipeline built again over the same array freezes an element put into it since the last run", async () => {
+  const rows: { name: string; score: number }[] = [{ name: "Ann", score: 1 }, { name: "Bo", score: 2 }];
+  const mutateBo = (p: beam.Pipeline) =>
+    p.apply("Create", beam.Create(rows)).apply(
+      "Mutate",
+      beam.Map((r: { name: string; score: number }) => {
+        if (r.name === "Bo") r.score = 3;
+        return r.score;
+      }),
+    );
+  const first = new beam.Pipeline();
+  mutateBo(first);
+  assert.match((await runFails(first)).message, /immutable/);
+  assert.ok(Object.isFrozen(rows[0]) && Object.isFrozen(rows[1]));
+
+  // The same rows again share Create's copy (nothing to freeze); a new element makes a new copy, frozen as it is read.
+  rows[1] = { name: "Bo", score: 2 };
+  rows.push({ name: "Cy", score: 4 });
+  const second = new beam.Pipeline();
+  mutateBo(second);
+  assert.match((await runFails(second)).message, /immutable/);
+  assert.ok(Object.isFrozen(rows[1]) && Object.isFrozen(rows[2]));
+  assert.equal(rows[1].score, 2);
+});
+
 test("adding a field to or pushing into an element from Create also fails with the hint", async () => {
   const p = new beam.Pipeline();
   p.apply("Create", beam.Create([{ a: 1 }])).apply(

@@ -75,21 +75,25 @@ export class ParDoOperator implements Operator {
       if (trace !== undefined) await this.runTraced(batch, out, byTag, trace, oneToOne ? plainFn : null);
       else if (plainFn) await this.runFunction(plainFn, batch, out);
       else {
-        for (let i = 0; i < batch.length; i++) {
-          if (--this.untilClock === 0 && this.clockDue()) await this.pause();
-          const el = batch[i];
-          let r: unknown;
-          this.elementMark = logs.seq;
-          try {
-            r = sides.length === 0 ? fn.process(el) : fn.process(el, ...sides);
-            if (isPromise(r)) r = await r;
-          } catch (e) {
-            throw this.failure(e, el);
+        // The generic twin of runFunction's loop: kept apart so that a Map's loop has no result handling.
+        const n = batch.length;
+        for (let i = 0; i < n; ) {
+          for (const stop = this.stretchEnd(i, n); i < stop; i++) {
+            const el = batch[i];
+            let r: unknown;
+            this.elementMark = logs.seq;
+            try {
+              r = sides.length === 0 ? fn.process(el) : fn.process(el, ...sides);
+              if (isPromise(r)) r = await r;
+            } catch (e) {
+              throw this.failure(e, el);
+            }
+            if (r !== undefined && r !== null) {
+              const pending = this.collect(r, el, out, byTag);
+              if (pending) await pending;
+            }
           }
-          if (r !== undefined && r !== null) {
-            const pending = this.collect(r, el, out, byTag);
-            if (pending) await pending;
-          }
+          if (this.untilClock === 0 && this.clockDue()) await this.pause();
         }
       }
     } finally {
@@ -137,26 +141,39 @@ export class ParDoOperator implements Operator {
     const f = fn.fn;
     const kind = fn.elementKind;
     const logs = this.scope.logs;
-    for (let i = 0; i < batch.length; i++) {
-      if (--this.untilClock === 0 && this.clockDue()) await this.pause();
-      const el = batch[i];
-      let r: unknown;
-      this.elementMark = logs.seq;
-      try {
-        r = f(el);
-        if (isPromise(r)) r = await r;
-      } catch (e) {
-        throw this.failure(e, el);
+    const n = batch.length;
+    for (let i = 0; i < n; ) {
+      for (const stop = this.stretchEnd(i, n); i < stop; i++) {
+        const el = batch[i];
+        let r: unknown;
+        this.elementMark = logs.seq;
+        try {
+          r = f(el);
+          if (isPromise(r)) r = await r;
+        } catch (e) {
+          throw this.failure(e, el);
+        }
+        if (kind === "map") out[i] = r;
+        else if (kind === "filter") {
+          if (r) out.push(el);
+        } else if (Array.isArray(r)) for (let j = 0; j < r.length; j++) out.push(r[j]);
+        else if (r !== undefined && r !== null) {
+          const pending = this.collect(r, el, out, null);
+          if (pending) await pending;
+        }
       }
-      if (kind === "map") out[i] = r;
-      else if (kind === "filter") {
-        if (r) out.push(el);
-      } else if (Array.isArray(r)) for (let j = 0; j < r.length; j++) out.push(r[j]);
-      else if (r !== undefined && r !== null) {
-        const pending = this.collect(r, el, out, null);
-        if (pending) await pending;
-      }
+      if (this.untilClock === 0 && this.clockDue()) await this.pause();
     }
+  }
+
+  /**
+   * Where the elements from `i` (of `n`) run to before the next look at the clock, counted off
+   * at once: the elements of a stretch run without a countdown each.
+   */
+  private stretchEnd(i: number, n: number): number {
+    const stop = Math.min(n, i + this.untilClock);
+    this.untilClock -= stop - i;
+    return stop;
   }
 
   /**
