@@ -44,7 +44,7 @@ export function Create<T>(values: Iterable<T>): PTransform<PBegin, PCollection<T
  * The last copy Create made of each array. A notebook builds its pipeline again over the same
  * rows on every run: when the array still holds the same elements, the copy is shared, and
  * the runner knows from it that they were all frozen already (`operators/sources.ts`). Looking
- * at each element's frozenness again costs 40 ms per million; comparing them costs 2.
+ * at each element's frozenness again costs 40 ms per million; comparing them, 5 to 19.
  */
 const lastCopies = new WeakMap<readonly unknown[], readonly unknown[]>();
 

@@ -118,22 +118,26 @@ export class ParDoOperator implements Operator {
       trace.markOneToOne();
       return;
     }
-    for (let i = 0; i < batch.length; i++) {
-      if (--this.untilClock === 0 && this.clockDue()) await this.pause();
-      const el = batch[i];
-      let r: unknown;
-      this.elementMark = this.scope.logs.seq;
-      try {
-        r = sides.length === 0 ? fn.process(el) : fn.process(el, ...sides);
-        if (isPromise(r)) r = await r;
-      } catch (e) {
-        throw this.failure(e, el);
+    const logs = this.scope.logs;
+    const n = batch.length;
+    for (let i = 0; i < n; ) {
+      for (const stop = this.stretchEnd(i, n); i < stop; i++) {
+        const el = batch[i];
+        let r: unknown;
+        this.elementMark = logs.seq;
+        try {
+          r = sides.length === 0 ? fn.process(el) : fn.process(el, ...sides);
+          if (isPromise(r)) r = await r;
+        } catch (e) {
+          throw this.failure(e, el);
+        }
+        if (r !== undefined && r !== null) {
+          const pending = this.collect(r, el, out, byTag);
+          if (pending) await pending;
+        }
+        trace.mark(out, byTag);
       }
-      if (r !== undefined && r !== null) {
-        const pending = this.collect(r, el, out, byTag);
-        if (pending) await pending;
-      }
-      trace.mark(out, byTag);
+      if (this.untilClock === 0 && this.clockDue()) await this.pause();
     }
   }
 
